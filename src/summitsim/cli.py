@@ -1,0 +1,179 @@
+"""The command line (design.md section 4).
+
+Exit status: 0 success, 1 a ``check`` that failed, 2 bad input (a scenario, a flag, a
+parameter path), always with one clear message on stderr and no traceback. Heavy modules
+(Mesa, matplotlib, Dask) are imported only by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from summitsim.scenario import Scenario, ScenarioError, load_scenario
+
+BAD_INPUT = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; allowed: a whole number >= 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; allowed: a whole number >= 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``summitsim`` argument parser with its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="summitsim",
+        description="Simulate pre-summit diplomacy: run a scenario, sweep it, check it, "
+        "or show it in class.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="one run of a scenario, as a dated timeline")
+    run.add_argument("file", metavar="FILE", help="scenario YAML file")
+    run.add_argument("--seed", type=_seed, help="one Monte Carlo trial drawn from this seed "
+                     "(uncertainty and noise); without it the nominal run, no noise")
+    run.add_argument("--set", dest="assignments", action="append", default=[],
+                     metavar="PATH=VALUE", help="override a parameter, e.g. putin.softness=0.8")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument("--plot", metavar="PNG", help="write a figure of the run")
+
+    validate = commands.add_parser("validate", help="check a scenario file and say what is wrong")
+    validate.add_argument("file", metavar="FILE")
+
+    check = commands.add_parser("check", help="assert the file's expect: block")
+    check.add_argument("file", metavar="FILE")
+
+    sweep = commands.add_parser("sweep", help="Monte Carlo over a grid of parameter values")
+    sweep.add_argument("file", metavar="FILE")
+    sweep.add_argument("--over", action="append", required=True, metavar="PATH=START:STOP:NUM",
+                       help="a swept parameter (once or twice)")
+    sweep.add_argument("--trials", type=_positive_int, required=True,
+                       help="trials per grid point")
+    sweep.add_argument("--seed", type=_seed, default=0)
+    sweep.add_argument("--out", metavar="DIR", help="output folder "
+                       "(default results/<scenario name>/sweep-<paths>)")
+    backend = sweep.add_mutually_exclusive_group()
+    backend.add_argument("--workers", type=_positive_int, metavar="N",
+                         help="run on an embedded Dask cluster of N worker processes")
+    backend.add_argument("--scheduler", metavar="ADDRESS",
+                         help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    sweep.add_argument("--resume", action="store_true",
+                       help="skip the blocks already finished in --out")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    demo = commands.add_parser("demo", help="the classroom page on http://127.0.0.1:PORT")
+    demo.add_argument("file", metavar="FILE", nargs="?", default="scenarios/budapest_2025.yaml")
+    demo.add_argument("--port", type=_positive_int, default=8765)
+    return parser
+
+
+def _scenario_for_run(args: argparse.Namespace) -> Scenario:
+    from summitsim.paths import parse_assignment, with_values
+
+    scenario = load_scenario(args.file)
+    if args.assignments:
+        scenario = with_values(scenario, dict(map(parse_assignment, args.assignments)))
+    return scenario
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """``summitsim run``: the nominal run (or one trial with --seed), as text or JSON."""
+    scenario = _scenario_for_run(args)
+    from summitsim.model import SummitModel
+    from summitsim.timeline import account_json, account_text
+
+    model = SummitModel(scenario, seed=args.seed)
+    model.run()
+    if args.plot:
+        from summitsim.plots import run_figure, save_figure
+
+        save_figure(run_figure(model), args.plot)
+    if args.json:
+        print(json.dumps(account_json(model), indent=2))
+    else:
+        print(account_text(model))
+        if args.plot:
+            print(f"Figure written to {args.plot}")
+    return 0
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    """``summitsim validate``: load the file and report it valid (errors exit 2)."""
+    scenario = load_scenario(args.file)
+    actors = ", ".join(side.principal.id + (f"/{side.negotiator.id}" if side.negotiator else "")
+                       for side in scenario.sides)
+    print(f"{args.file}: valid ({scenario.name}: {len(scenario.issues)} issues, "
+          f"{len(scenario.contacts)} contacts, {actors})")
+    return 0
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """``summitsim check``: assert the expect: block; 0 pass, 1 fail."""
+    from summitsim.expectations import check_expectations
+
+    report = check_expectations(load_scenario(args.file))
+    print(report.text())
+    return 0 if report.passed else 1
+
+
+def command_sweep(args: argparse.Namespace) -> int:
+    """``summitsim sweep``: Monte Carlo over the grid, with summary, manifest and plot."""
+    from summitsim.sweep import sweep_from_args
+
+    return sweep_from_args(args)
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """``summitsim demo``: serve the classroom page."""
+    load_scenario(args.file)
+    from summitsim.demo.serve import serve
+
+    return serve(args.file, args.port)
+
+
+COMMANDS = {
+    "run": command_run,
+    "validate": command_validate,
+    "check": command_check,
+    "sweep": command_sweep,
+    "demo": command_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``summitsim`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ScenarioError as error:
+        print(f"summitsim {args.command}: error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except OSError as error:
+        print(f"summitsim {args.command}: error: {error.filename or ''}: {error.strerror or error}",
+              file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"summitsim {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,374 @@
+"""The Monte Carlo driver: one trial, and parallel batches of trials, built from ``rules.py``.
+
+A trial reads a flat parameter vector (layout in :mod:`summitsim.arrays`) and walks the
+contacts exactly as design.md section 2 says; the Mesa model (:mod:`summitsim.model`) walks
+the same contacts day by day. Given the same parameters and the same noise, both reach the
+same outcome, side, contact and framework (tested).
+
+Jitted functions take only arrays and scalars and write into preallocated outputs; the
+public wrappers :func:`simulate` and :func:`count` validate and allocate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+from summitsim import draws, rules
+from summitsim.arrays import (
+    CONCESSION,
+    HAWKISHNESS,
+    PATIENCE,
+    RESERVATION,
+    SIDELINE_BELOW,
+    SOFTNESS,
+    TRUST,
+    TRUST_LOSS,
+    ScenarioArrays,
+    noise_offset,
+    side_offset,
+)
+
+#: Outcome codes, in the order of :data:`OUTCOMES`.
+SUMMIT, CANCELLED, VETOED, DEADLINE = 0, 1, 2, 3
+OUTCOMES = ("summit", "cancelled", "vetoed", "deadline")
+#: Columns of a count row: summits, cancelled by A, by B, vetoed by A, by B, deadlines,
+#: A's negotiator sidelined, B's negotiator sidelined.
+COUNT_COLUMNS = (
+    "summit",
+    "cancelled_a",
+    "cancelled_b",
+    "vetoed_a",
+    "vetoed_b",
+    "deadline",
+    "sidelined_a",
+    "sidelined_b",
+)
+#: Trials of a block are split into this many chunks, whatever the number of threads.
+CHUNKS = 64
+#: An empty noise table: the kernel then draws each judgement's noise from the trial key.
+NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
+
+
+@njit(cache=True)
+def _judgement_noise(
+    sd: float, key: np.uint64, given: np.ndarray, contact: int, slot: int
+) -> float:
+    """Noise ``e`` of one judgement: ``sd`` times the standard normal of its slot."""
+    if sd == 0.0:
+        return 0.0
+    if given.shape[0] > 0:
+        return sd * given[contact, slot]
+    return sd * draws.judgement_noise(key, contact, slot)
+
+
+@njit(cache=True)
+def _scalar(params: np.ndarray, side: int, issues: int, field: int) -> float:
+    return params[side_offset(side, issues) + 2 * issues + field]
+
+
+@njit(cache=True)
+def _ideal(params: np.ndarray, side: int, issues: int) -> np.ndarray:
+    """View of side ``side``'s ideal point in the flat vector."""
+    base = side_offset(side, issues)
+    return params[base : base + issues]
+
+
+@njit(cache=True)
+def _salience(params: np.ndarray, side: int, issues: int) -> np.ndarray:
+    """View of side ``side``'s (normalised) salience weights in the flat vector."""
+    base = side_offset(side, issues) + issues
+    return params[base : base + issues]
+
+
+@njit(cache=True)
+def _value(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
+    """Value of position ``x`` to side ``side``'s principal."""
+    return rules.utility(x, _ideal(params, side, issues), _salience(params, side, issues))
+
+
+@njit(cache=True)
+def _propose(
+    params: np.ndarray, side: int, issues: int, toward: np.ndarray, aim: float, out: np.ndarray
+) -> None:
+    """Side ``side``'s offer toward ``toward`` at target ``aim``, into ``out``."""
+    rules.offer(_ideal(params, side, issues), _salience(params, side, issues), toward, aim, out)
+
+
+@njit(cache=True)
+def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
+    """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact``."""
+    share = rules.concession_share(
+        contact, contacts,
+        _scalar(params, side, issues, SOFTNESS),
+        _scalar(params, side, issues, CONCESSION),
+    )
+    return rules.target(
+        share,
+        rules.floor(
+            _scalar(params, side, issues, RESERVATION),
+            _scalar(params, side, issues, HAWKISHNESS),
+        ),
+    )
+
+
+@njit(cache=True)
+def negotiate(
+    params: np.ndarray,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    key: np.uint64,
+    given_noise: np.ndarray,
+    offers: np.ndarray,
+    framework: np.ndarray,
+) -> tuple[int, int, int, int]:
+    """One trial with parameters ``params``; returns ``(outcome, side, contact, sidelined)``.
+
+    ``side`` is the deciding side (0 = A, 1 = B, -1 for summit and deadline), ``contact``
+    the deciding contact (the last one for a deadline), ``sidelined`` a bit mask (bit j:
+    side j's negotiator sidelined). ``offers`` (2 x K) is scratch: row j ends as side j's
+    latest offer. ``framework`` (K) receives the agreed framework, or NaN. Noise comes
+    from ``given_noise`` (T x 6) when it has rows, else from the trial ``key``.
+    """
+    contacts = reviewed.shape[0]
+    sd = params[noise_offset(issues)]
+    mover, other = first, 1 - first
+    offers[other] = _ideal(params, other, issues)  # F's first proposal goes toward S's ideal
+    framework[:] = np.nan
+    outcome, decider, contact = DEADLINE, -1, contacts - 1
+    for t in range(contacts):
+        aim_mover = _aim(params, mover, issues, t, contacts)
+        aim_other = _aim(params, other, issues, t, contacts)
+        _propose(params, mover, issues, offers[other], aim_mover, offers[mover])
+        value = _value(params, other, issues, offers[mover])
+        agreed = -1
+        if rules.accepts(value, _judgement_noise(sd, key, given_noise, t, 0), aim_other):
+            agreed = mover
+        else:
+            _propose(params, other, issues, offers[mover], aim_other, offers[other])
+            value = _value(params, mover, issues, offers[other])
+            if rules.accepts(value, _judgement_noise(sd, key, given_noise, t, 1), aim_mover):
+                agreed = other
+        if agreed >= 0:
+            framework[:] = offers[agreed]
+            outcome, decider, contact = SUMMIT, -1, t
+            for j in (mover, other):
+                value = _value(params, j, issues, framework)
+                noise = _judgement_noise(sd, key, given_noise, t, 2 + j)
+                if not rules.approves(value, noise, _scalar(params, j, issues, RESERVATION)):
+                    outcome, decider = VETOED, j
+                    break
+            break
+        for j in (mover, other):
+            if not reviewed[t, j]:
+                continue
+            value = _value(params, j, issues, offers[1 - j])
+            noise = _judgement_noise(sd, key, given_noise, t, 4 + j)
+            if rules.cancels(value, noise, _scalar(params, j, issues, PATIENCE)):
+                outcome, decider, contact = CANCELLED, j, t
+                break
+        if outcome == CANCELLED:
+            break
+    return outcome, decider, contact, _sidelining(params, issues, has_negotiator, outcome, decider)
+
+
+@njit(cache=True)
+def _sidelining(
+    params: np.ndarray, issues: int, has_negotiator: np.ndarray, outcome: int, decider: int
+) -> int:
+    """Bit mask of the sides whose negotiator is sidelined after ``outcome``: after any
+    outcome but a summit, a principal whose side did not cancel blames its negotiator."""
+    mask = 0
+    if outcome == SUMMIT:
+        return mask
+    for j in range(2):
+        if not has_negotiator[j] or (outcome == CANCELLED and decider == j):
+            continue
+        trust = rules.trust_after_failure(
+            _scalar(params, j, issues, TRUST),
+            _scalar(params, j, issues, TRUST_LOSS),
+            _scalar(params, j, issues, HAWKISHNESS),
+        )
+        if rules.sidelined(trust, _scalar(params, j, issues, SIDELINE_BELOW)):
+            mask |= 1 << j
+    return mask
+
+
+@njit(cache=True)
+def _trial(
+    trial: int,
+    nominal: np.ndarray,
+    table: tuple,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    block: np.ndarray,
+    params: np.ndarray,
+    offers: np.ndarray,
+    framework: np.ndarray,
+) -> tuple[int, int, int, int]:
+    """Trial ``trial`` of the block keyed ``block``: draw its parameters, then negotiate."""
+    key = draws.trial_key(block, trial)
+    form, index, width, spread, low, high = table
+    draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
+    return negotiate(
+        params, issues, first, reviewed, has_negotiator, key, NO_GIVEN_NOISE, offers, framework
+    )
+
+
+@njit(cache=True)
+def _count_range(
+    start: int,
+    stop: int,
+    nominal: np.ndarray,
+    table: tuple,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    block: np.ndarray,
+    counts: np.ndarray,
+) -> None:
+    """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``."""
+    params = np.empty_like(nominal)
+    offers = np.empty((2, issues))
+    framework = np.empty(issues)
+    for trial in range(start, stop):
+        outcome, side, _, mask = _trial(
+            trial, nominal, table, issues, first, reviewed, has_negotiator, block,
+            params, offers, framework,
+        )
+        if outcome == SUMMIT:
+            counts[0] += 1
+        elif outcome == CANCELLED:
+            counts[1 + side] += 1
+        elif outcome == VETOED:
+            counts[3 + side] += 1
+        else:
+            counts[5] += 1
+        counts[6] += mask & 1
+        counts[7] += (mask >> 1) & 1
+
+
+@njit(cache=True, parallel=True)
+def count_block_parallel(
+    nominal: np.ndarray,
+    table: tuple,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    block: np.ndarray,
+    trials: int,
+    out: np.ndarray,
+) -> None:
+    """Outcome counts of ``trials`` trials of one block, over numba threads: ``out`` is a
+    (CHUNKS x 8) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
+    size = (trials + CHUNKS - 1) // CHUNKS
+    for c in prange(CHUNKS):
+        _count_range(
+            min(c * size, trials), min((c + 1) * size, trials), nominal, table, issues,
+            first, reviewed, has_negotiator, block, out[c],
+        )
+
+
+@njit(cache=True)
+def count_block_serial(
+    nominal: np.ndarray,
+    table: tuple,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    block: np.ndarray,
+    trials: int,
+    out: np.ndarray,
+) -> None:
+    """:func:`count_block_parallel` on the calling thread alone (for Dask workers)."""
+    _count_range(0, trials, nominal, table, issues, first, reviewed, has_negotiator, block, out[0])
+
+
+@njit(cache=True, parallel=True)
+def simulate_block(
+    nominal: np.ndarray,
+    table: tuple,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    block: np.ndarray,
+    outcome: np.ndarray,
+    side: np.ndarray,
+    contact: np.ndarray,
+    sidelined: np.ndarray,
+    framework: np.ndarray,
+) -> None:
+    """Every trial of a block in full: trial i writes ``outcome[i]``, ``side[i]``,
+    ``contact[i]``, ``sidelined[i]`` (bit mask) and ``framework[i]`` (K, NaN if none)."""
+    trials = outcome.shape[0]
+    size = (trials + CHUNKS - 1) // CHUNKS
+    for c in prange(CHUNKS):
+        params = np.empty_like(nominal)
+        offers = np.empty((2, issues))
+        for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
+            outcome[trial], side[trial], contact[trial], sidelined[trial] = _trial(
+                trial, nominal, table, issues, first, reviewed, has_negotiator, block,
+                params, offers, framework[trial],
+            )
+
+
+@dataclass(frozen=True)
+class Trials:
+    """Per-trial results of :func:`simulate` (arrays of length n; framework n x K)."""
+
+    outcome: np.ndarray
+    side: np.ndarray
+    contact: np.ndarray
+    sidelined: np.ndarray
+    framework: np.ndarray
+
+
+def _kernel_inputs(arrays: ScenarioArrays) -> tuple:
+    return (
+        np.ascontiguousarray(arrays.nominal),
+        arrays.uncertainty.columns(),
+        arrays.issues,
+        arrays.first,
+        np.ascontiguousarray(arrays.reviewed),
+        np.ascontiguousarray(arrays.has_negotiator),
+    )
+
+
+def simulate(arrays: ScenarioArrays, trials: int, key: np.ndarray) -> Trials:
+    """Run ``trials`` trials of the block keyed ``key`` (see :func:`draws.block_key`) and
+    return every trial's result."""
+    if trials < 0:
+        raise ValueError(f"trials must be >= 0, got {trials}")
+    result = Trials(
+        outcome=np.empty(trials, dtype=np.int64),
+        side=np.empty(trials, dtype=np.int64),
+        contact=np.empty(trials, dtype=np.int64),
+        sidelined=np.empty(trials, dtype=np.int64),
+        framework=np.empty((trials, arrays.issues)),
+    )
+    simulate_block(
+        *_kernel_inputs(arrays), key, result.outcome, result.side, result.contact,
+        result.sidelined, result.framework,
+    )
+    return result
+
+
+def count(arrays: ScenarioArrays, trials: int, key: np.ndarray, parallel: bool = True) -> np.ndarray:
+    """Outcome counts (columns :data:`COUNT_COLUMNS`, int64) of ``trials`` trials of the
+    block keyed ``key``. The counts do not depend on ``parallel`` nor on the thread count."""
+    if trials < 0:
+        raise ValueError(f"trials must be >= 0, got {trials}")
+    out = np.zeros((CHUNKS, len(COUNT_COLUMNS)), dtype=np.int64)
+    kernel = count_block_parallel if parallel else count_block_serial
+    kernel(*_kernel_inputs(arrays), key, trials, out)
+    return out.sum(axis=0)

@@ -1,0 +1,160 @@
+"""Figures: a run's timeline for a slide, and the sweep's P(summit) curve or heat map.
+
+Matplotlib is imported here only, with the non-interactive Agg backend, so commands that
+draw nothing never pay for it. Every figure is written atomically (temporary file, then
+rename).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from summitsim.atomic import replacing  # noqa: E402
+
+if TYPE_CHECKING:
+    from summitsim.model import SummitModel
+    from summitsim.report import Summary
+
+#: Colours of the first and second side, and of events.
+SIDE_COLOURS = ("#1f5fa8", "#b3261e")
+EVENT_COLOURS = {"cancelled": "#b3261e", "vetoed": "#b3261e", "summit": "#2e7d32",
+                 "deadline": "#6d6d6d", "sidelined": "#7b1fa2", "consequence": "#ef6c00"}
+_ISSUE_MARKERS = "osD^vP*X"
+
+
+def save_figure(figure: Figure, path: str | os.PathLike) -> Path:
+    """Write ``figure`` to ``path`` (format by its extension) atomically and close it."""
+    try:
+        with replacing(path) as partial:
+            figure.savefig(partial, dpi=150, bbox_inches="tight",
+                           format=Path(path).suffix.lstrip(".") or "png")
+    finally:
+        plt.close(figure)
+    return Path(path)
+
+
+def run_figure(model: "SummitModel") -> Figure:
+    """A finished run on one slide: top, each side's offers per issue over the contacts;
+    bottom, each principal's value of the other side's latest offer against its patience
+    and reservation; the outcome and consequences marked on their dates."""
+    scenario = model.setup
+    figure, (offers_axis, value_axis) = plt.subplots(
+        2, 1, figsize=(11, 7.5), sharex=True, gridspec_kw={"height_ratios": [1.1, 1]})
+    dates = [record.date for record in model.contacts_held]
+    for j, side in enumerate(scenario.sides):
+        for k, issue in enumerate(scenario.issues):
+            points = [(record.date, record.offers[side.id][k]) for record in model.contacts_held
+                      if side.id in record.offers]
+            if points:
+                offers_axis.plot(*zip(*points), color=SIDE_COLOURS[j],
+                                 marker=_ISSUE_MARKERS[k % len(_ISSUE_MARKERS)],
+                                 linestyle="-" if j == 0 else "--",
+                                 label=f"{side.id}: {issue.label}")
+    offers_axis.set_ylim(-0.05, 1.05)
+    offers_axis.set_ylabel("offer on the issue's scale\n(0 = low end, 1 = high end)")
+    offers_axis.legend(fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    offers_axis.set_title(f"{scenario.title}: offers at each contact")
+    for j, principal in enumerate(model.principals):
+        other = scenario.sides[1 - j].id
+        points = [(record.date, record.values[other][principal.actor_id])
+                  for record in model.contacts_held if other in record.values]
+        if points:
+            value_axis.plot(*zip(*points), color=SIDE_COLOURS[j], marker="o",
+                            label=f"{principal.name}: value of {other}'s offer")
+        value_axis.axhline(principal.patience, color=SIDE_COLOURS[j], linestyle=":",
+                           label=f"{principal.name}: patience {principal.patience:.2f}")
+        value_axis.axhline(principal.reservation, color=SIDE_COLOURS[j], linestyle="-.",
+                           alpha=0.6,
+                           label=f"{principal.name}: reservation {principal.reservation:.2f}")
+    value_axis.set_ylim(0, 1)
+    value_axis.set_ylabel("value to the principal")
+    value_axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    _mark_events(model, (offers_axis, value_axis))
+    value_axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    if dates:
+        value_axis.set_xlim(min(dates) - np.timedelta64(1, "D"), model.today)
+    figure.autofmt_xdate()
+    return figure
+
+
+def _mark_events(model: "SummitModel", axes: Sequence[plt.Axes]) -> None:
+    """Vertical lines at the outcome and consequences, labelled on the top axis."""
+    labelled = axes[0]
+    for event in model.events:
+        colour = EVENT_COLOURS.get(event.kind)
+        if colour is None:
+            continue
+        for axis in axes:
+            axis.axvline(event.date, color=colour, alpha=0.5, linewidth=1)
+        text = event.kind if event.kind != "consequence" else event.text[:38] + "..."
+        labelled.annotate(text, (mdates.date2num(event.date), 1.02), rotation=90, fontsize=6,
+                          color=colour, va="bottom", ha="center",
+                          xycoords=("data", "axes fraction"))
+
+
+OUTCOME_COLOURS = {"summit": "#2e7d32", "cancelled": "#b3261e", "vetoed": "#ef6c00",
+                   "deadline": "#9e9e9e"}
+
+
+def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
+                 summary: "Summary") -> Figure:
+    """P(summit) over a sweep: for one path a curve with its Wilson 95% band, the tipping
+    point and the share of each outcome; for two paths a heat map with the 0.5 contour."""
+    if len(paths) == 2:
+        return _heat_map(title, paths, values, summary)
+    x = values[0]
+    figure, (curve, shares) = plt.subplots(
+        2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]})
+    curve.fill_between(x, summary.column("ci_low"), summary.column("ci_high"),
+                       color=OUTCOME_COLOURS["summit"], alpha=0.25, label="Wilson 95% interval")
+    curve.plot(x, summary.column("p_summit"), color=OUTCOME_COLOURS["summit"], marker=".",
+               label="P(summit)")
+    curve.axhline(0.5, color="black", linewidth=0.8, linestyle=":")
+    tipping = summary.tipping
+    if tipping is not None:
+        curve.axvspan(tipping.ci_low, tipping.ci_high, color="black", alpha=0.12)
+        curve.axvline(tipping.value, color="black", linewidth=1.2,
+                      label=f"tipping point {tipping.value:.3f} "
+                      f"[{tipping.ci_low:.3f}, {tipping.ci_high:.3f}]")
+    trials = int(summary.column("trials")[0])
+    curve.set_ylim(-0.02, 1.02)
+    curve.set_ylabel("P(summit is held)")
+    curve.set_title(f"{title}: P(summit) against {paths[0]}\n({trials:,} trials per point)")
+    curve.legend(loc="best", fontsize=8)
+    stack = [summary.column("p_summit")] + [summary.column(f"p_{k}")
+                                            for k in ("cancelled", "vetoed", "deadline")]
+    shares.stackplot(x, *stack, labels=list(OUTCOME_COLOURS),
+                     colors=list(OUTCOME_COLOURS.values()), alpha=0.85)
+    shares.set_ylim(0, 1)
+    shares.set_xlabel(paths[0])
+    shares.set_ylabel("share of trials")
+    shares.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    return figure
+
+
+def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
+              summary: "Summary") -> Figure:
+    x, y = values
+    p = summary.column("p_summit").reshape(len(x), len(y))
+    figure, axis = plt.subplots(figsize=(8, 6.5))
+    mesh = axis.pcolormesh(x, y, p.T, shading="nearest", cmap="RdYlGn", vmin=0, vmax=1)
+    figure.colorbar(mesh, ax=axis, label="P(summit is held)")
+    if len(x) > 1 and len(y) > 1 and p.min() < 0.5 < p.max():
+        contour = axis.contour(x, y, p.T, levels=[0.5], colors="black", linewidths=1.5)
+        axis.clabel(contour, fmt="P = 0.5", fontsize=8)
+    axis.set_xlabel(paths[0])
+    axis.set_ylabel(paths[1])
+    trials = int(summary.column("trials")[0])
+    axis.set_title(f"{title}: P(summit)\n({trials:,} trials per point)")
+    return figure

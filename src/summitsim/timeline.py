@@ -1,0 +1,55 @@
+"""A finished run of the Mesa model as a dated account: plain text for people, JSON for
+scripts (the ``run`` command of design.md section 4)."""
+
+from __future__ import annotations
+
+from summitsim.model import SummitModel
+
+_KIND_WIDTH = 12
+
+
+def account_json(model: SummitModel) -> dict[str, object]:
+    """The run as design.md section 4 specifies for ``summitsim run --json``."""
+    outcome = model.outcome
+    if outcome is None:
+        raise ValueError("the run has no outcome yet: call model.run() first")
+    return {
+        "outcome": outcome.kind,
+        "by": outcome.side,
+        "date": outcome.date.isoformat(),
+        "contact": outcome.contact,
+        "framework": outcome.framework,
+        "sidelined": list(model.sidelined),
+        "offers": model.offers,
+        "events": [event.to_json() for event in model.events],
+    }
+
+
+def account_text(model: SummitModel) -> str:
+    """The run as a dated timeline: a header naming the issues' scales, one line per event
+    (contacts, offers with their values, reviews, the outcome, the consequences) and a
+    closing line with the outcome."""
+    scenario, outcome = model.setup, model.outcome
+    if outcome is None:
+        raise ValueError("the run has no outcome yet: call model.run() first")
+    lines = [f"{scenario.title} ({scenario.name}): {scenario.start} to {scenario.summit}"]
+    lines += [f"  {issue.label}: 0 = {issue.low or 'low'}, 1 = {issue.high or 'high'}"
+              for issue in scenario.issues]
+    lines.append("")
+    for event in model.events:
+        lines.append(f"{event.date.isoformat()}  {event.kind:<{_KIND_WIDTH}} {event.text}")
+    lines.append("")
+    lines.append(outcome_line(model))
+    return "\n".join(lines)
+
+
+def outcome_line(model: SummitModel) -> str:
+    """One line: what happened, by whom, when, at which contact, and who was sidelined."""
+    outcome = model.outcome
+    assert outcome is not None
+    by = f" by {outcome.side}" if outcome.side else ""
+    line = (f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()} "
+            f"(contact {outcome.contact + 1} of {len(model.setup.contacts)})")
+    if model.sidelined:
+        line += f"; sidelined: {', '.join(model.sidelined)}"
+    return line
