@@ -1,0 +1,107 @@
+"""The counter-based draws: exact where they must be, right in distribution where they may
+vary, and the same whatever order they are asked for in."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.special import ndtri
+
+from summitsim import draws
+
+KEY = draws.trial_key(draws.block_key(7, 0, 0), 3)
+N = 40_000
+
+
+def sample(function, *args):
+    return np.array([function(KEY, i, *args) for i in range(N)])
+
+
+def test_block_keys_come_from_seed_sequence():
+    expected = np.random.SeedSequence([1, 2, 3]).generate_state(2, np.uint64)
+    np.testing.assert_array_equal(draws.block_key(1, 2, 3), expected)
+    assert not np.array_equal(draws.block_key(1, 2, 3), draws.block_key(1, 2, 4))
+
+
+def test_trial_keys_differ_and_repeat():
+    block = draws.block_key(0, 0, 0)
+    keys = {int(draws.trial_key(block, i)) for i in range(10_000)}
+    assert len(keys) == 10_000
+    assert draws.trial_key(block, 5) == draws.trial_key(block.copy(), 5)
+
+
+def test_standard_normal_is_the_inverse_cdf_of_the_uniform():
+    u = sample(draws.uniform)
+    z = sample(draws.standard_normal)
+    np.testing.assert_allclose(z, ndtri(u), rtol=2e-9, atol=1e-12)
+
+
+def test_uniform_and_normal_pass_kolmogorov_smirnov():
+    assert stats.kstest(sample(draws.uniform), "uniform").pvalue > 1e-3
+    assert stats.kstest(sample(draws.standard_normal), "norm").pvalue > 1e-3
+
+
+@pytest.mark.parametrize("shape", [0.3, 1.0, 2.5, 30.0])
+def test_gamma_passes_kolmogorov_smirnov(shape):
+    values = np.array([draws.gamma(KEY, 64 * i, shape)[0] for i in range(N // 4)])
+    assert stats.kstest(values, stats.gamma(shape).cdf).pvalue > 1e-3
+
+
+def table(*rows):
+    columns = list(zip(*rows))
+    return (np.array(columns[0], np.int64), np.array(columns[1], np.int64),
+            np.array(columns[2], np.int64), *(np.array(c, np.float64) for c in columns[3:]))
+
+
+def draw_many(nominal, columns, trials=8000):
+    out = np.empty((trials, nominal.size))
+    block = draws.block_key(0, 0, 0)
+    for i in range(trials):
+        draws.draw_parameters(nominal, *columns, draws.trial_key(block, i), out[i])
+    return out
+
+
+def test_uncertainty_forms_have_the_stated_distributions():
+    nominal = np.array([0.5, 0.2, 0.7, 0.3, 0.9, 0.4, 0.6])
+    columns = table(
+        (draws.UNIFORM, 0, 1, 0.0, 0.3, 0.6),
+        (draws.NORMAL, 1, 1, 0.05, 0.0, 1.0),
+        (draws.LOGNORMAL, 2, 1, 0.3, 1e-9, np.inf),
+        (draws.BETA, 3, 2, 30.0, 0.0, 1.0),
+        (draws.DIRICHLET, 5, 2, 40.0, 0.0, 1.0),
+    )
+    out = draw_many(nominal, columns)
+    assert stats.kstest(out[:, 0], stats.uniform(0.3, 0.3).cdf).pvalue > 1e-3
+    assert stats.kstest(out[:, 1], stats.norm(0.2, 0.05).cdf).pvalue > 1e-3
+    assert stats.kstest(np.log(out[:, 2] / 0.7), stats.norm(0, 0.3).cdf).pvalue > 1e-3
+    assert stats.kstest(out[:, 3], stats.beta(9.0, 21.0).cdf).pvalue > 1e-3
+    assert stats.kstest(out[:, 4], stats.beta(27.0, 3.0).cdf).pvalue > 1e-3
+    # Dirichlet(40 * (0.4, 0.6)): the first weight is Beta(16, 24), the two sum to 1
+    assert stats.kstest(out[:, 5], stats.beta(16.0, 24.0).cdf).pvalue > 1e-3
+    np.testing.assert_allclose(out[:, 5] + out[:, 6], 1.0, atol=1e-12)
+
+
+def test_normal_forms_are_clipped_to_the_field_range():
+    nominal = np.array([0.98])
+    out = draw_many(nominal, table((draws.NORMAL, 0, 1, 0.5, 0.0, 1.0)), trials=2000)
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    assert (out == 1.0).any() and (out == 0.0).any()
+
+
+def test_beta_means_at_the_edges_are_pulled_inside():
+    out = draw_many(np.array([0.0, 1.0]), table((draws.BETA, 0, 2, 30.0, 0.0, 1.0)), 4000)
+    assert abs(out[:, 0].mean() - 0.01) < 0.005
+    assert abs(out[:, 1].mean() - 0.99) < 0.005
+
+
+def test_zero_salience_stays_zero_under_dirichlet():
+    out = draw_many(np.array([0.0, 0.3, 0.7]), table((draws.DIRICHLET, 0, 3, 10.0, 0.0, 1.0)),
+                    500)
+    assert (out[:, 0] == 0.0).all()
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+
+
+def test_noise_matrix_is_the_lazy_noise():
+    out = np.empty((4, draws.NOISE_SLOTS))
+    draws.noise_matrix(KEY, 4, out)
+    assert out[2, 5] == draws.judgement_noise(KEY, 2, 5)
+    assert out[0, 0] == draws.standard_normal(KEY, draws.NOISE_COUNTER)
