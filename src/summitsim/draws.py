@@ -13,12 +13,14 @@ any number can be computed on its own, in any order, on any thread, worker or ma
   normal at counter ``NOISE_COUNTER + 6 t + k``. The kernel draws a slot only when the
   judgement is made; the Mesa model reads the same numbers from :func:`noise_matrix`.
 
-Normals come from the inverse normal CDF (Acklam's rational approximation, relative error
-below 1.2e-9), gamma variates from Marsaglia and Tsang (2000), beta as a ratio of gammas,
+Normals come from the inverse normal CDF (Acklam's rational approximation, refined in
+the tails; relative error below 2e-9), gamma variates from Marsaglia and Tsang (2000), beta as a ratio of gammas,
 Dirichlet as normalised gammas.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
@@ -50,6 +52,8 @@ _C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
       -2.549671479258744e00, 4.374664141464968e00, 2.938163982698783e00)
 _D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
 _P_LOW = 0.02425
+_SQRT2 = math.sqrt(2.0)
+_SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
 def block_key(seed: int, point: int, block: int) -> np.ndarray:
@@ -67,9 +71,15 @@ def _mix(z: np.uint64) -> np.uint64:
 
 
 @njit(cache=True)
-def trial_key(key: np.ndarray, trial: int) -> np.uint64:
+def mix_trial_key(key: np.ndarray, trial: int) -> np.uint64:
     """Key of trial ``trial`` (0-based, inside its block) of the block keyed by ``key``."""
     return _mix(key[0] ^ _mix(key[1] + np.uint64(trial) * _GOLDEN))
+
+
+def trial_key(key: np.ndarray, trial: int) -> np.uint64:
+    """:func:`mix_trial_key` for Python callers, typed as numpy's uint64 (numba returns a
+    plain int, which it would later read back as a signed 64-bit integer)."""
+    return np.uint64(mix_trial_key(key, trial))
 
 
 @njit(cache=True)
@@ -96,11 +106,15 @@ def standard_normal(key: np.uint64, counter: int) -> float:
 
 @njit(cache=True)
 def _normal_tail(p: float) -> float:
-    """Inverse normal CDF in the lower tail ``p < 0.02425``."""
+    """Inverse normal CDF in the lower tail ``p < 0.02425``: Acklam's rational start, then
+    one Halley step on ``Phi(x) = p`` (the rare tail pays for full precision)."""
     q = np.sqrt(-2.0 * np.log(p))
     num = ((((_C[0] * q + _C[1]) * q + _C[2]) * q + _C[3]) * q + _C[4]) * q + _C[5]
     den = (((_D[0] * q + _D[1]) * q + _D[2]) * q + _D[3]) * q + 1.0
-    return num / den
+    x = num / den
+    error = 0.5 * math.erfc(-x / _SQRT2) - p
+    step = error * _SQRT2PI * math.exp(0.5 * x * x)
+    return x - step / (1.0 + 0.5 * x * step)
 
 
 @njit(cache=True)

@@ -213,7 +213,7 @@ def _trial(
     framework: np.ndarray,
 ) -> tuple[int, int, int, int]:
     """Trial ``trial`` of the block keyed ``block``: draw its parameters, then negotiate."""
-    key = draws.trial_key(block, trial)
+    key = draws.mix_trial_key(block, trial)
     form, index, width, spread, low, high = table
     draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
     return negotiate(
