@@ -1,5 +1,7 @@
 """Each rule of design.md section 2 with numbers worked by hand, and its invariants."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -123,7 +125,7 @@ def test_targets_never_rise_and_end_at_the_floor(contacts, softness, concession,
     floor = rules.floor(reservation, hawkishness)
     aims = [rules.target(rules.concession_share(t, contacts, softness, concession), floor)
             for t in range(contacts)]
-    assert all(later <= earlier + 1e-12 for earlier, later in zip(aims, aims[1:]))
+    assert all(later <= earlier + 1e-12 for earlier, later in itertools.pairwise(aims))
     assert aims[-1] == pytest.approx(floor, abs=1e-12)
     assert all(floor - 1e-12 <= aim <= 1.0 + 1e-12 for aim in aims)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from summitsim import draws
 from summitsim.paths import ParameterPath, resolve
@@ -35,11 +36,16 @@ RESERVATION, SOFTNESS, PATIENCE, TRUST, TRUST_LOSS, SIDELINE_BELOW, CONCESSION, 
     len(SIDE_FIELDS)
 )
 
+_SIDE_SCALARS = len(SIDE_FIELDS)
+
+
+@njit(cache=True, inline="always")
 def side_width(issues: int) -> int:
     """Entries of one side in the flat vector."""
-    return 2 * issues + len(SIDE_FIELDS)
+    return 2 * issues + _SIDE_SCALARS
 
 
+@njit(cache=True, inline="always")
 def side_offset(side: int, issues: int) -> int:
     """Index of side ``side``'s ideal in the flat vector."""
     return side * side_width(issues)
@@ -50,6 +56,7 @@ def field_offset(side: int, field: str, issues: int) -> int:
     return side_offset(side, issues) + 2 * issues + SIDE_FIELDS.index(field)
 
 
+@njit(cache=True, inline="always")
 def noise_offset(issues: int) -> int:
     """Index of the noise sd, the last entry."""
     return 2 * side_width(issues)
@@ -173,3 +180,23 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         has_negotiator=np.array([side.negotiator is not None for side in scenario.sides]),
         uncertainty=uncertainty_table(scenario),
     )
+
+
+def trial_inputs(
+    arrays: ScenarioArrays, key: np.ndarray, trial: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parameters (flat vector) and standard-normal noise (T x 6) of trial ``trial`` of the
+    block keyed ``key``: exactly what the kernel draws for that trial."""
+    trial_key = draws.trial_key(key, trial)
+    params = np.empty_like(arrays.nominal)
+    draws.draw_parameters(arrays.nominal, *arrays.uncertainty.columns(), trial_key, params)
+    noise = np.empty((arrays.contacts, draws.NOISE_SLOTS))
+    draws.noise_matrix(trial_key, arrays.contacts, noise)
+    return params, noise
+
+
+def nominal_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
+    """The nominal run's inputs: every value as written and no noise."""
+    params = arrays.nominal.copy()
+    params[noise_offset(arrays.issues)] = 0.0
+    return params, np.zeros((arrays.contacts, draws.NOISE_SLOTS))

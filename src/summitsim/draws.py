@@ -14,8 +14,8 @@ any number can be computed on its own, in any order, on any thread, worker or ma
   judgement is made; the Mesa model reads the same numbers from :func:`noise_matrix`.
 
 Normals come from the inverse normal CDF (Acklam's rational approximation, refined in
-the tails; relative error below 2e-9), gamma variates from Marsaglia and Tsang (2000), beta as a ratio of gammas,
-Dirichlet as normalised gammas.
+the tails; relative error below 2e-9), gamma variates from Marsaglia and Tsang (2000),
+beta as a ratio of gammas, Dirichlet as normalised gammas.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def block_key(seed: int, point: int, block: int) -> np.ndarray:
     return np.random.SeedSequence([seed, point, block]).generate_state(2, np.uint64)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _mix(z: np.uint64) -> np.uint64:
     """SplitMix64's output function: a bijective avalanche of 64 bits."""
     z = (z ^ (z >> _SHIFT30)) * _MIX1
@@ -70,7 +70,7 @@ def _mix(z: np.uint64) -> np.uint64:
     return z ^ (z >> _SHIFT31)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def mix_trial_key(key: np.ndarray, trial: int) -> np.uint64:
     """Key of trial ``trial`` (0-based, inside its block) of the block keyed by ``key``."""
     return _mix(key[0] ^ _mix(key[1] + np.uint64(trial) * _GOLDEN))
@@ -82,14 +82,14 @@ def trial_key(key: np.ndarray, trial: int) -> np.uint64:
     return np.uint64(mix_trial_key(key, trial))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def uniform(key: np.uint64, counter: int) -> float:
     """The ``counter``-th uniform number of a trial, in the open interval (0, 1)."""
     bits = _mix(np.uint64(key) + np.uint64(counter) * _GOLDEN) >> _SHIFT11
     return (np.float64(bits) + 0.5) * _TWO_POW_M53
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def standard_normal(key: np.uint64, counter: int) -> float:
     """The ``counter``-th standard normal number of a trial (inverse CDF of a uniform)."""
     p = uniform(key, counter)
@@ -104,7 +104,7 @@ def standard_normal(key: np.uint64, counter: int) -> float:
     return num / den
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _normal_tail(p: float) -> float:
     """Inverse normal CDF in the lower tail ``p < 0.02425``: Acklam's rational start, then
     one Halley step on ``Phi(x) = p`` (the rare tail pays for full precision)."""
@@ -117,7 +117,7 @@ def _normal_tail(p: float) -> float:
     return x - step / (1.0 + 0.5 * x * step)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
     """A Gamma(shape, 1) variate for ``shape > 0`` (Marsaglia and Tsang, 2000), drawn from
     counters ``counter, counter + 1, ...``; returns the variate and the next free counter."""
@@ -203,7 +203,7 @@ def _dirichlet(weights: np.ndarray, concentration: float, key: np.uint64, counte
     return counter
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def judgement_noise(key: np.uint64, contact: int, slot: int) -> float:
     """Standard normal of judgement ``slot`` (0-5) at contact ``contact`` of a trial."""
     return standard_normal(key, NOISE_COUNTER + NOISE_SLOTS * contact + slot)

@@ -52,7 +52,7 @@ CHUNKS = 64
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _judgement_noise(
     sd: float, key: np.uint64, given: np.ndarray, contact: int, slot: int
 ) -> float:
@@ -64,32 +64,32 @@ def _judgement_noise(
     return sd * draws.judgement_noise(key, contact, slot)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _scalar(params: np.ndarray, side: int, issues: int, field: int) -> float:
     return params[side_offset(side, issues) + 2 * issues + field]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ideal(params: np.ndarray, side: int, issues: int) -> np.ndarray:
     """View of side ``side``'s ideal point in the flat vector."""
     base = side_offset(side, issues)
     return params[base : base + issues]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _salience(params: np.ndarray, side: int, issues: int) -> np.ndarray:
     """View of side ``side``'s (normalised) salience weights in the flat vector."""
     base = side_offset(side, issues) + issues
     return params[base : base + issues]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _value(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
     """Value of position ``x`` to side ``side``'s principal."""
     return rules.utility(x, _ideal(params, side, issues), _salience(params, side, issues))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _propose(
     params: np.ndarray, side: int, issues: int, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
@@ -97,7 +97,7 @@ def _propose(
     rules.offer(_ideal(params, side, issues), _salience(params, side, issues), toward, aim, out)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
     """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact``."""
     share = rules.concession_share(
@@ -363,7 +363,9 @@ def simulate(arrays: ScenarioArrays, trials: int, key: np.ndarray) -> Trials:
     return result
 
 
-def count(arrays: ScenarioArrays, trials: int, key: np.ndarray, parallel: bool = True) -> np.ndarray:
+def count(
+    arrays: ScenarioArrays, trials: int, key: np.ndarray, parallel: bool = True
+) -> np.ndarray:
     """Outcome counts (columns :data:`COUNT_COLUMNS`, int64) of ``trials`` trials of the
     block keyed ``key``. The counts do not depend on ``parallel`` nor on the thread count."""
     if trials < 0:

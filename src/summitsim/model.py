@@ -27,10 +27,11 @@ from summitsim.arrays import (
     CONCESSION,
     HAWKISHNESS,
     SIDE_FIELDS,
-    ScenarioArrays,
     compile_scenario,
     noise_offset,
+    nominal_inputs,
     side_offset,
+    trial_inputs,
 )
 from summitsim.scenario import Consequence, Scenario
 
@@ -79,28 +80,11 @@ class ContactRecord:
     accepted_by: str | None = None
 
 
-def trial_draws(arrays: ScenarioArrays, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Parameters and standard-normal noise (T x 6) of the Monte Carlo trial of ``seed``:
-    trial 0 of block 0 of grid point 0, as a sweep with that seed draws it."""
-    key = draws.trial_key(draws.block_key(seed, 0, 0), 0)
-    params = np.empty_like(arrays.nominal)
-    draws.draw_parameters(arrays.nominal, *arrays.uncertainty.columns(), key, params)
-    noise = np.empty((arrays.contacts, draws.NOISE_SLOTS))
-    draws.noise_matrix(key, arrays.contacts, noise)
-    return params, noise
-
-
-def nominal_draws(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Every value as written and no noise."""
-    params = arrays.nominal.copy()
-    params[noise_offset(arrays.issues)] = 0.0
-    return params, np.zeros((arrays.contacts, draws.NOISE_SLOTS))
-
-
 class SummitModel(mesa.Model):
     """Pre-summit talks between two sides, one calendar day per step.
 
-    ``seed=None`` is the nominal run; an integer ``seed`` is one Monte Carlo trial. Tests
+    ``seed=None`` is the nominal run; an integer ``seed`` is one Monte Carlo trial (trial 0
+    of block 0 of grid point 0, as a sweep with that seed draws it). Tests
     and the kernel comparison pass ``params`` (flat vector) and ``noise`` (T x 6 standard
     normals) directly. The start day is processed on creation; :meth:`step` moves on a day
     and ``running`` turns False once the outcome's last consequence has fired.
@@ -118,10 +102,13 @@ class SummitModel(mesa.Model):
         self.setup = scenario
         self.arrays = compile_scenario(scenario)
         if params is None:
-            drawn = nominal_draws(self.arrays) if seed is None else trial_draws(self.arrays, seed)
-            params, noise = drawn
+            if seed is None:
+                params, noise = nominal_inputs(self.arrays)
+            else:
+                params, noise = trial_inputs(self.arrays, draws.block_key(seed, 0, 0), 0)
         self.params = np.asarray(params, dtype=np.float64)
-        self.noise = np.asarray(noise, dtype=np.float64) * self.params[noise_offset(self.arrays.issues)]
+        sd = self.params[noise_offset(self.arrays.issues)]
+        self.noise = np.asarray(noise, dtype=np.float64) * sd
         self.principals, self.negotiators = self._create_agents()
         self.first = scenario.first_mover_index
         self.today = scenario.start
@@ -176,7 +163,7 @@ class SummitModel(mesa.Model):
         return {name: partial(SummitModel._report, column=name) for name in columns}
 
     def _report(self, column: str) -> object:
-        return self._day_state().get(column, np.nan)
+        return self._state.get(column, np.nan)
 
     def _day_state(self) -> dict[str, object]:
         state: dict[str, object] = {"date": self.today.isoformat()}
@@ -216,6 +203,7 @@ class SummitModel(mesa.Model):
             if contact.date == self.today and self.outcome is None:
                 self._hold_contact(t)
         self.events.extend(self._account.pop(self.today, []))
+        self._state = self._day_state()
         self.datacollector.collect(self)
         if self.outcome is not None and self.today >= self.end and not self._account:
             self.running = False

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
-from summitsim.atomic import replacing  # noqa: E402
+from summitsim.atomic import replacing
 
 if TYPE_CHECKING:
     from summitsim.model import SummitModel
@@ -44,63 +44,80 @@ def save_figure(figure: Figure, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
-def run_figure(model: "SummitModel") -> Figure:
-    """A finished run on one slide: top, each side's offers per issue over the contacts;
-    bottom, each principal's value of the other side's latest offer against its patience
-    and reservation; the outcome and consequences marked on their dates."""
+def run_figure(model: SummitModel) -> Figure:
+    """A finished run on one slide: each side's offers per issue over the contacts; each
+    principal's value of the other side's offers against its patience and reservation; and
+    a strip of the dated events (contacts, the outcome, sidelining, consequences)."""
     scenario = model.setup
-    figure, (offers_axis, value_axis) = plt.subplots(
-        2, 1, figsize=(11, 7.5), sharex=True, gridspec_kw={"height_ratios": [1.1, 1]})
-    dates = [record.date for record in model.contacts_held]
-    for j, side in enumerate(scenario.sides):
-        for k, issue in enumerate(scenario.issues):
-            points = [(record.date, record.offers[side.id][k]) for record in model.contacts_held
-                      if side.id in record.offers]
-            if points:
-                offers_axis.plot(*zip(*points), color=SIDE_COLOURS[j],
-                                 marker=_ISSUE_MARKERS[k % len(_ISSUE_MARKERS)],
-                                 linestyle="-" if j == 0 else "--",
-                                 label=f"{side.id}: {issue.label}")
-    offers_axis.set_ylim(-0.05, 1.05)
-    offers_axis.set_ylabel("offer on the issue's scale\n(0 = low end, 1 = high end)")
-    offers_axis.legend(fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    offers_axis.set_title(f"{scenario.title}: offers at each contact")
-    for j, principal in enumerate(model.principals):
-        other = scenario.sides[1 - j].id
-        points = [(record.date, record.values[other][principal.actor_id])
-                  for record in model.contacts_held if other in record.values]
-        if points:
-            value_axis.plot(*zip(*points), color=SIDE_COLOURS[j], marker="o",
-                            label=f"{principal.name}: value of {other}'s offer")
-        value_axis.axhline(principal.patience, color=SIDE_COLOURS[j], linestyle=":",
-                           label=f"{principal.name}: patience {principal.patience:.2f}")
-        value_axis.axhline(principal.reservation, color=SIDE_COLOURS[j], linestyle="-.",
-                           alpha=0.6,
-                           label=f"{principal.name}: reservation {principal.reservation:.2f}")
-    value_axis.set_ylim(0, 1)
-    value_axis.set_ylabel("value to the principal")
-    value_axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    _mark_events(model, (offers_axis, value_axis))
-    value_axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    if dates:
-        value_axis.set_xlim(min(dates) - np.timedelta64(1, "D"), model.today)
+    figure, (offers_axis, value_axis, events_axis) = plt.subplots(
+        3, 1, figsize=(12, 9), sharex=True, gridspec_kw={"height_ratios": [1.1, 1, 0.9]})
+    _plot_offers(model, offers_axis)
+    _plot_values(model, value_axis)
+    _plot_events(model, events_axis)
+    for axis in (offers_axis, value_axis, events_axis):
+        axis.axvline(scenario.summit, color="black", linestyle="--", linewidth=0.8)
+    offers_axis.annotate("planned summit", (mdates.date2num(scenario.summit), 1.0),
+                         xytext=(3, -10), textcoords="offset points", fontsize=8)
+    events_axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    events_axis.set_xlim(mdates.date2num(scenario.start) - 1, mdates.date2num(model.today) + 8)
+    outcome = model.outcome
+    verdict = "" if outcome is None else (
+        f" - {outcome.kind}" + (f" by {outcome.side}" if outcome.side else "")
+        + f" on {outcome.date:%d %b %Y}")
+    figure.suptitle(f"{scenario.title}{verdict}", fontsize=13)
     figure.autofmt_xdate()
     return figure
 
 
-def _mark_events(model: "SummitModel", axes: Sequence[plt.Axes]) -> None:
-    """Vertical lines at the outcome and consequences, labelled on the top axis."""
-    labelled = axes[0]
-    for event in model.events:
-        colour = EVENT_COLOURS.get(event.kind)
-        if colour is None:
-            continue
-        for axis in axes:
-            axis.axvline(event.date, color=colour, alpha=0.5, linewidth=1)
-        text = event.kind if event.kind != "consequence" else event.text[:38] + "..."
-        labelled.annotate(text, (mdates.date2num(event.date), 1.02), rotation=90, fontsize=6,
-                          color=colour, va="bottom", ha="center",
-                          xycoords=("data", "axes fraction"))
+def _plot_offers(model: SummitModel, axis: plt.Axes) -> None:
+    for j, side in enumerate(model.setup.sides):
+        for k, issue in enumerate(model.setup.issues):
+            points = [(record.date, record.offers[side.id][k]) for record in model.contacts_held
+                      if side.id in record.offers]
+            if points:
+                axis.plot(*zip(*points), color=SIDE_COLOURS[j],
+                          marker=_ISSUE_MARKERS[k % len(_ISSUE_MARKERS)],
+                          linestyle="-" if j == 0 else "--", label=f"{side.id}: {issue.label}")
+    axis.set_ylim(-0.05, 1.05)
+    axis.set_ylabel("offer on the issue's scale\n(0 = low end, 1 = high end)")
+    axis.set_title("Offers at each contact", fontsize=10, loc="left")
+    axis.legend(fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.01, 0.5))
+
+
+def _plot_values(model: SummitModel, axis: plt.Axes) -> None:
+    for j, principal in enumerate(model.principals):
+        other = model.setup.sides[1 - j].id
+        points = [(record.date, record.values[other][principal.actor_id])
+                  for record in model.contacts_held if other in record.values]
+        if points:
+            axis.plot(*zip(*points), color=SIDE_COLOURS[j], marker="o",
+                      label=f"{principal.name}: value of {other}'s offer")
+        axis.axhline(principal.patience, color=SIDE_COLOURS[j], linestyle=":",
+                     label=f"{principal.name}: patience {principal.patience:.2f}")
+        axis.axhline(principal.reservation, color=SIDE_COLOURS[j], linestyle="-.", alpha=0.6,
+                     label=f"{principal.name}: value of no summit {principal.reservation:.2f}")
+    axis.set_ylim(0, 1)
+    axis.set_ylabel("value to the principal")
+    axis.set_title("What each principal thinks of the other side's offer", fontsize=10,
+                   loc="left")
+    axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+
+
+def _plot_events(model: SummitModel, axis: plt.Axes) -> None:
+    """One staggered, labelled marker per event that matters on a slide."""
+    shown = [e for e in model.events if e.kind in EVENT_COLOURS or e.kind == "contact"]
+    rows = max(len(shown), 1)
+    for i, event in enumerate(shown):
+        colour = EVENT_COLOURS.get(event.kind, "#455a64")
+        height = rows - i
+        axis.plot([event.date], [height], marker="o", color=colour)
+        axis.vlines(event.date, 0, height, color=colour, alpha=0.35, linewidth=1)
+        text = event.text if len(event.text) <= 70 else event.text[:67] + "..."
+        axis.annotate(f"{event.kind}: {text}", (mdates.date2num(event.date), height),
+                      xytext=(5, -3), textcoords="offset points", fontsize=7, color=colour)
+    axis.set_ylim(0, rows + 1)
+    axis.set_yticks([])
+    axis.set_title("Events", fontsize=10, loc="left")
 
 
 OUTCOME_COLOURS = {"summit": "#2e7d32", "cancelled": "#b3261e", "vetoed": "#ef6c00",
@@ -108,7 +125,7 @@ OUTCOME_COLOURS = {"summit": "#2e7d32", "cancelled": "#b3261e", "vetoed": "#ef6c
 
 
 def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
-                 summary: "Summary") -> Figure:
+                 summary: Summary) -> Figure:
     """P(summit) over a sweep: for one path a curve with its Wilson 95% band, the tipping
     point and the share of each outcome; for two paths a heat map with the 0.5 contour."""
     if len(paths) == 2:
@@ -144,7 +161,7 @@ def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
 
 
 def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
-              summary: "Summary") -> Figure:
+              summary: Summary) -> Figure:
     x, y = values
     p = summary.column("p_summit").reshape(len(x), len(y))
     figure, axis = plt.subplots(figsize=(8, 6.5))

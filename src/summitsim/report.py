@@ -141,7 +141,8 @@ def print_summary(result: SweepResult, out: Path) -> None:
     plan = result.plan
     print(f"{plan.scenario.title}: {plan.trials:,} trials at each of {len(summary.rows)} "
           f"grid points, seed {plan.seed}")
-    shown = summary.rows if len(summary.rows) <= 25 else summary.rows[:: -(-len(summary.rows) // 25)]
+    stride = -(-len(summary.rows) // 25)  # at most 25 lines, evenly spaced
+    shown = summary.rows[::stride]
     header = "  ".join(f"{p:>16}" for p in plan.grid.paths)
     print(f"{header}  {'P(summit)':>9}  95% interval")
     for row in shown:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from summitsim import __version__, draws
+from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.atomic import write_text
 from summitsim.kernel import COUNT_COLUMNS, count
@@ -115,7 +115,9 @@ class SweepPlan:
         }
 
 
-def run_block(arrays: ScenarioArrays, task: BlockTask, seed: int, parallel: bool = True) -> np.ndarray:
+def run_block(
+    arrays: ScenarioArrays, task: BlockTask, seed: int, parallel: bool = True
+) -> np.ndarray:
     """Counts (:data:`COUNT_COLUMNS`) of one block; the same on any thread or machine."""
     return count(arrays, task.trials, draws.block_key(seed, task.point, task.block), parallel)
 
@@ -155,7 +157,8 @@ class Checkpoints:
         finished = {}
         for path in self.folder.glob("p*-b*.json"):
             record = json.loads(path.read_text())
-            finished[(record["point"], record["block"])] = np.array(record["counts"], dtype=np.int64)
+            counts = np.array(record["counts"], dtype=np.int64)
+            finished[(record["point"], record["block"])] = counts
         return finished
 
     def save(self, task: BlockTask, counts: np.ndarray) -> None:
