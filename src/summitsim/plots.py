@@ -125,11 +125,13 @@ OUTCOME_COLOURS = {"summit": "#2e7d32", "cancelled": "#b3261e", "vetoed": "#ef6c
 
 
 def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
-                 summary: Summary) -> Figure:
+                 summary: Summary, baseline: dict[str, float] | None = None) -> Figure:
     """P(summit) over a sweep: for one path a curve with its Wilson 95% band, the tipping
-    point and the share of each outcome; for two paths a heat map with the 0.5 contour."""
+    point and the share of each outcome; for two paths a heat map with the 0.5 contour.
+    ``baseline`` marks the scenario's own values of the swept paths."""
+    baseline = baseline or {}
     if len(paths) == 2:
-        return _heat_map(title, paths, values, summary)
+        return _heat_map(title, paths, values, summary, baseline)
     x = values[0]
     figure, (curve, shares) = plt.subplots(
         2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]})
@@ -144,6 +146,11 @@ def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
         curve.axvline(tipping.value, color="black", linewidth=1.2,
                       label=f"tipping point {tipping.value:.3f} "
                       f"[{tipping.ci_low:.3f}, {tipping.ci_high:.3f}]")
+    if paths[0] in baseline:
+        at = baseline[paths[0]]
+        curve.plot([at], [np.interp(at, x, summary.column("p_summit"))], marker="D",
+                   color="#b3261e", linestyle="none", markersize=8,
+                   label=f"the scenario's value {at:g}")
     trials = int(summary.column("trials")[0])
     curve.set_ylim(-0.02, 1.02)
     curve.set_ylabel("P(summit is held)")
@@ -161,7 +168,7 @@ def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
 
 
 def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
-              summary: Summary) -> Figure:
+              summary: Summary, baseline: dict[str, float]) -> Figure:
     x, y = values
     p = summary.column("p_summit").reshape(len(x), len(y))
     figure, axis = plt.subplots(figsize=(8, 6.5))
@@ -170,6 +177,10 @@ def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
     if len(x) > 1 and len(y) > 1 and p.min() < 0.5 < p.max():
         contour = axis.contour(x, y, p.T, levels=[0.5], colors="black", linewidths=1.5)
         axis.clabel(contour, fmt="P = 0.5", fontsize=8)
+    if all(path in baseline for path in paths):
+        axis.plot([baseline[paths[0]]], [baseline[paths[1]]], marker="D", color="black",
+                  markersize=8, linestyle="none", label="the scenario's values")
+        axis.legend(loc="upper left", fontsize=8)
     axis.set_xlabel(paths[0])
     axis.set_ylabel(paths[1])
     trials = int(summary.column("trials")[0])

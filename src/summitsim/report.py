@@ -17,6 +17,7 @@ from summitsim import __version__
 from summitsim.analysis import TippingPoint, tipping_point, wilson_interval
 from summitsim.atomic import write_text
 from summitsim.kernel import COUNT_COLUMNS
+from summitsim.paths import get_value, resolve
 from summitsim.sweep import SweepResult
 
 
@@ -66,7 +67,7 @@ def summarise(result: SweepResult) -> Summary:
                *(name for name, _ in shares)]
     rows = []
     for i, point in enumerate(plan.grid.points()):
-        rows.append([*point, plan.trials, int(summits[i]), summits[i] / plan.trials,
+        rows.append([*point, plan.trials, int(summits[i]), float(summits[i] / plan.trials),
                      float(low[i]), float(high[i]), *(float(v[i]) for _, v in shares)])
     tipping = None
     if len(plan.grid.paths) == 1 and len(rows) > 1:
@@ -108,9 +109,23 @@ def manifest(result: SweepResult, summary: Summary, scenario_file: str) -> dict[
         "python": platform.python_version(),
         "tipping_point": None if summary.tipping is None else summary.tipping.to_json(),
     }
+    held = [path for path in plan.grid.paths if path in plan.scenario.uncertainty
+            and plan.scenario.uncertainty[path].uniform is not None]
+    if held:
+        manifest["held_fixed"] = held
+        manifest["held_fixed_note"] = ("swept paths are held at each grid value: their "
+                                       "uniform uncertainty is not drawn")
+    manifest["baseline"] = baseline_values(result)
     if len(plan.grid.paths) == 1 and summary.tipping is None:
         manifest["tipping_point_note"] = "P(summit) does not cross 0.5 over the grid"
     return manifest
+
+
+def baseline_values(result: SweepResult) -> dict[str, float]:
+    """The scenario's own value of each swept path (where the file puts it)."""
+    scenario = result.plan.scenario
+    return {path: float(get_value(scenario, resolve(scenario, path)))
+            for path in result.plan.grid.paths}
 
 
 def _numba_threads() -> int:
@@ -129,7 +144,8 @@ def write_outputs(result: SweepResult, out: Path, scenario_file: str) -> Summary
     write_text(out / "manifest.json", json.dumps(manifest(result, summary, scenario_file),
                                                  indent=2) + "\n")
     save_figure(sweep_figure(result.plan.scenario.title, result.plan.grid.paths,
-                             [np.array(v) for v in result.plan.grid.values], summary),
+                             [np.array(v) for v in result.plan.grid.values], summary,
+                             baseline_values(result)),
                 out / "p_summit.png")
     return summary
 

@@ -55,7 +55,8 @@ class Grid:
             if text in paths:
                 raise ScenarioError(field=text, message="swept twice; allowed: two different paths")
             paths.append(text)
-            values.append(tuple(float(v) for v in np.linspace(start, stop, num)))
+            # 12 significant digits: 0.3, not linspace's 0.30000000000000004
+            values.append(tuple(float(f"{v:.12g}") for v in np.linspace(start, stop, num)))
         return cls(tuple(paths), tuple(values))
 
     @property
@@ -68,6 +69,16 @@ class Grid:
 
     def to_json(self) -> dict[str, list[float]]:
         return {path: list(values) for path, values in zip(self.paths, self.values)}
+
+
+def held_fixed(scenario: Scenario, swept: Sequence[str]) -> Scenario:
+    """The scenario without the ``uniform`` uncertainty of the swept paths."""
+    dropped = {path for path in swept if path in scenario.uncertainty
+               and scenario.uncertainty[path].uniform is not None}
+    if not dropped:
+        return scenario
+    kept = {path: spec for path, spec in scenario.uncertainty.items() if path not in dropped}
+    return scenario.model_copy(update={"uncertainty": kept})
 
 
 @dataclass(frozen=True)
@@ -100,8 +111,11 @@ class SweepPlan:
 
     def point_arrays(self) -> list[ScenarioArrays]:
         """The compiled scenario at every grid point (validated: a value out of a field's
-        range is bad input)."""
-        return [compile_scenario(with_values(self.scenario, dict(zip(self.grid.paths, point))))
+        range is bad input). A swept path is held at its grid value: a ``uniform``
+        uncertainty on it, which would ignore that value, is dropped; ``normal_sd`` and
+        ``lognormal_sd`` stay, centred on the grid value."""
+        base = held_fixed(self.scenario, self.grid.paths)
+        return [compile_scenario(with_values(base, dict(zip(self.grid.paths, point))))
                 for point in self.grid.points()]
 
     def identity(self) -> dict[str, object]:

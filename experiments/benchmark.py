@@ -1,0 +1,155 @@
+"""Measure summitsim's speed on this machine and write ``results/benchmark.json``.
+
+All figures come from one run of this script, so ratios compare like with like:
+
+* kernel trials/s: the parallel counting kernel on ``budapest_2025`` (uncertainty and
+  noise drawn in the kernel), warm;
+* end-to-end sweep trials/s: ``run_sweep`` + ``write_outputs`` (grid compilation, drawing,
+  kernel, aggregation, checkpoints, CSV, manifest, plot) over a 21-point softness grid,
+  and the same through the ``summitsim sweep`` command, process start included;
+* Mesa-model runs/s: the agent model on Monte Carlo trials of the same scenario, and the
+  kernel/Mesa ratio per trial;
+* ``summitsim run`` start-up, cold (empty numba cache) and warm;
+* the Dask overhead against threads and the peak memory of 10^7 and 10^8 trials
+  (``benchmark_memory.py``).
+
+Usage: ``uv run python experiments/benchmark.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from summitsim import __version__, draws, kernel
+from summitsim.arrays import compile_scenario
+from summitsim.model import SummitModel
+from summitsim.report import write_outputs
+from summitsim.scenario import load_scenario
+from summitsim.sweep import Grid, SweepPlan, run_sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
+CLI = str(Path(sys.executable).parent / "summitsim")
+
+
+def best_rate(work: int, run, repeats: int = 3) -> float:
+    """Work units per second of the fastest of ``repeats`` timed calls of ``run()``."""
+    fastest = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        fastest = min(fastest, time.perf_counter() - started)
+    return work / fastest
+
+
+def kernel_rate(trials: int) -> float:
+    """Trials per second of the parallel counting kernel, warm."""
+    arrays = compile_scenario(load_scenario(SCENARIO))
+    key = draws.block_key(0, 0, 0)
+    kernel.count(arrays, 1000, key)  # load or compile
+    return best_rate(trials, lambda: kernel.count(arrays, trials, key))
+
+
+def mesa_rate(runs: int) -> float:
+    """Monte Carlo trials per second of the Mesa model (seeds 0 .. runs - 1)."""
+    scenario = load_scenario(SCENARIO)
+    SummitModel(scenario, seed=0).run()
+
+    def run_all() -> None:
+        for seed in range(runs):
+            SummitModel(scenario, seed=seed).run()
+
+    return best_rate(runs, run_all, repeats=1)
+
+
+def sweep_rate(trials_per_point: int) -> dict[str, float]:
+    """End-to-end sweep over putin.softness=0:1:21, in process and through the command."""
+    scenario = load_scenario(SCENARIO)
+    grid = Grid.parse(scenario, ["putin.softness=0:1:21"])
+    total = trials_per_point * 21
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = run_sweep(SweepPlan(scenario, grid, trials_per_point, 0), Path(out),
+                           progress=False)
+        write_outputs(result, Path(out), str(SCENARIO))
+        in_process = total / (time.perf_counter() - started)
+        started = time.perf_counter()
+        subprocess.run([CLI, "sweep", str(SCENARIO), "--over", "putin.softness=0:1:21",
+                        "--trials", str(trials_per_point), "--out", out, "--quiet"],
+                       check=True, capture_output=True, cwd=ROOT)
+        command = total / (time.perf_counter() - started)
+    return {"trials": total, "in_process_trials_per_second": in_process,
+            "command_trials_per_second": command}
+
+
+def run_startup(cold: bool) -> float:
+    """Seconds for ``summitsim run scenarios/budapest_2025.yaml`` (best of 3)."""
+    times = []
+    for _ in range(3):
+        env = dict(os.environ)
+        cache = tempfile.mkdtemp() if cold else None
+        if cache:
+            env["NUMBA_CACHE_DIR"] = cache
+        started = time.perf_counter()
+        subprocess.run([CLI, "run", str(SCENARIO)], check=True, capture_output=True,
+                       env=env, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
+    return min(times)
+
+
+def cluster_figures(quick: bool) -> dict[str, object]:
+    """Dask overhead and peak memory, from ``benchmark_memory.py``."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import benchmark_memory
+
+    overhead = benchmark_memory.dask_overhead(2_000_000 if quick else 20_000_000)
+    memory = {f"{n:.0e}": benchmark_memory.peak_memory(n)
+              for n in ((10**6, 10**7) if quick else (10**7, 10**8))}
+    return {"dask": overhead, "peak_memory_mib": memory}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test")
+    parser.add_argument("--out", default=str(ROOT / "results" / "benchmark.json"))
+    args = parser.parse_args()
+    quick = args.quick
+    kernel_tps = kernel_rate(2_000_000 if quick else 20_000_000)
+    mesa_tps = mesa_rate(100 if quick else 1000)
+    figures = {
+        "machine": {"cpus": os.cpu_count(), "numba_threads": numba.get_num_threads(),
+                    "python": platform.python_version(), "numba": numba.__version__,
+                    "numpy": np.__version__, "summitsim": __version__,
+                    "processor": platform.processor() or platform.machine()},
+        "scenario": "scenarios/budapest_2025.yaml",
+        "kernel_trials_per_second": round(kernel_tps),
+        "mesa_trials_per_second": round(mesa_tps, 1),
+        "kernel_over_mesa": round(kernel_tps / mesa_tps),
+        "sweep": {k: round(v) for k, v in sweep_rate(100_000 if quick else 2_000_000).items()},
+        "run_seconds": {"cold": round(run_startup(cold=True), 2),
+                        "warm": round(run_startup(cold=False), 2)},
+        **cluster_figures(quick),
+        "command": "uv run python experiments/benchmark.py" + (" --quick" if quick else ""),
+    }
+    from summitsim.atomic import write_text
+
+    write_text(args.out, json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

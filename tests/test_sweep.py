@@ -1,0 +1,110 @@
+"""Sweeps give the same numbers whatever runs their blocks, and write what section 4 says."""
+
+import json
+
+import numba
+import numpy as np
+import pytest
+
+from summitsim import draws, kernel
+from summitsim.arrays import compile_scenario
+from summitsim.report import summarise, write_outputs
+from summitsim.scenario import ScenarioError, load_scenario
+from summitsim.sweep import Grid, SweepPlan, run_block, run_sweep
+
+BUDAPEST = "scenarios/budapest_2025.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(BUDAPEST)
+
+
+def small_plan(scenario, *over, trials=12_000, block=5_000):
+    return SweepPlan(scenario, Grid.parse(scenario, list(over)), trials, seed=3,
+                     block_trials=block)
+
+
+def test_counts_do_not_depend_on_threads_or_the_parallel_path(scenario):
+    arrays = compile_scenario(scenario)
+    key = draws.block_key(4, 1, 2)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = kernel.count(arrays, 50_000, key)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = kernel.count(arrays, 50_000, key)
+    finally:
+        numba.set_num_threads(before)
+    serial = kernel.count(arrays, 50_000, key, parallel=False)
+    np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(one, serial)
+    assert one.sum() == 50_000 + one[6] + one[7]  # outcomes partition the trials
+
+
+def test_counts_equal_the_per_trial_results(scenario):
+    """The counting kernel against the slow, obvious path: tally every trial's result."""
+    arrays = compile_scenario(scenario)
+    key = draws.block_key(0, 0, 0)
+    trials = kernel.simulate(arrays, 20_000, key)
+    counts = kernel.count(arrays, 20_000, key)
+    assert counts[0] == np.sum(trials.outcome == kernel.SUMMIT)
+    assert counts[1] == np.sum((trials.outcome == kernel.CANCELLED) & (trials.side == 0))
+    assert counts[4] == np.sum((trials.outcome == kernel.VETOED) & (trials.side == 1))
+    assert counts[5] == np.sum(trials.outcome == kernel.DEADLINE)
+    assert counts[7] == np.sum(trials.sidelined >> 1 & 1)
+
+
+def test_block_order_does_not_matter(scenario):
+    plan = small_plan(scenario, "putin.softness=0:1:3", "trump.patience=0.3:0.6:2")
+
+    def reversed_backend(plan, arrays, tasks, done):
+        for task in reversed(tasks):
+            done(task, run_block(arrays[task.point], task, plan.seed, parallel=False))
+
+    forward = run_sweep(plan, progress=False).counts
+    backward = run_sweep(plan, backend=reversed_backend, progress=False).counts
+    np.testing.assert_array_equal(forward, backward)
+    assert forward.shape == (6, len(kernel.COUNT_COLUMNS))
+
+
+def test_blocks_cover_the_trials_exactly(scenario):
+    plan = small_plan(scenario, "putin.softness=0:1:2", trials=12_000, block=5_000)
+    tasks = plan.tasks()
+    assert [t.trials for t in tasks] == [5000, 5000, 2000] * 2
+    counts = run_sweep(plan, progress=False).counts
+    assert (counts[:, :6].sum(axis=1) == 12_000).all()
+
+
+def test_outputs_follow_the_contract(scenario, tmp_path):
+    plan = small_plan(scenario, "putin.softness=0:1:5")
+    result = run_sweep(plan, tmp_path, progress=False)
+    write_outputs(result, tmp_path, BUDAPEST)
+    header = (tmp_path / "summary.csv").read_text().splitlines()[0].split(",")
+    assert header[:6] == ["putin.softness", "trials", "summits", "p_summit", "ci_low", "ci_high"]
+    assert {"p_cancelled", "p_vetoed", "p_deadline"} <= set(header)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    for key in ("scenario", "scenario_sha256", "seed", "grid", "trials", "version",
+                "elapsed_s", "trials_per_second", "tipping_point"):
+        assert key in manifest
+    assert manifest["grid"] == {"putin.softness": [0.0, 0.25, 0.5, 0.75, 1.0]}
+    assert (tmp_path / "p_summit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.glob(".*"))  # no temporary files left
+
+
+def test_summary_shares_add_up(scenario):
+    summary = summarise(run_sweep(small_plan(scenario, "putin.softness=0:1:3"), progress=False))
+    total = sum(summary.column(name) for name in ("p_summit", "p_cancelled", "p_vetoed",
+                                                    "p_deadline"))
+    np.testing.assert_allclose(total, 1.0)
+
+
+@pytest.mark.parametrize("over, problem", [
+    (["putin.ideal=0:1:3"], "scalar"),
+    (["putin.softness=0:2:3"], "softness"),
+    (["a=0:1:2", "b=0:1:2", "c=0:1:2"], "one or two"),
+    (["putin.softness=0:1:3", "putin.softness=0:1:3"], "twice"),
+])
+def test_bad_grids_are_refused(scenario, over, problem):
+    with pytest.raises(ScenarioError, match=problem):
+        SweepPlan(scenario, Grid.parse(scenario, over), 10, 0).point_arrays()
