@@ -39,13 +39,13 @@ RESERVATION, SOFTNESS, PATIENCE, TRUST, TRUST_LOSS, SIDELINE_BELOW, CONCESSION, 
 _SIDE_SCALARS = len(SIDE_FIELDS)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def side_width(issues: int) -> int:
     """Entries of one side in the flat vector."""
     return 2 * issues + _SIDE_SCALARS
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def side_offset(side: int, issues: int) -> int:
     """Index of side ``side``'s ideal in the flat vector."""
     return side * side_width(issues)
@@ -56,7 +56,7 @@ def field_offset(side: int, field: str, issues: int) -> int:
     return side_offset(side, issues) + 2 * issues + SIDE_FIELDS.index(field)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def noise_offset(issues: int) -> int:
     """Index of the noise sd, the last entry."""
     return 2 * side_width(issues)

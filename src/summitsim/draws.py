@@ -62,7 +62,7 @@ def block_key(seed: int, point: int, block: int) -> np.ndarray:
     return np.random.SeedSequence([seed, point, block]).generate_state(2, np.uint64)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _mix(z: np.uint64) -> np.uint64:
     """SplitMix64's output function: a bijective avalanche of 64 bits."""
     z = (z ^ (z >> _SHIFT30)) * _MIX1
@@ -70,7 +70,7 @@ def _mix(z: np.uint64) -> np.uint64:
     return z ^ (z >> _SHIFT31)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def mix_trial_key(key: np.ndarray, trial: int) -> np.uint64:
     """Key of trial ``trial`` (0-based, inside its block) of the block keyed by ``key``."""
     return _mix(key[0] ^ _mix(key[1] + np.uint64(trial) * _GOLDEN))
@@ -82,14 +82,14 @@ def trial_key(key: np.ndarray, trial: int) -> np.uint64:
     return np.uint64(mix_trial_key(key, trial))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def uniform(key: np.uint64, counter: int) -> float:
     """The ``counter``-th uniform number of a trial, in the open interval (0, 1)."""
     bits = _mix(np.uint64(key) + np.uint64(counter) * _GOLDEN) >> _SHIFT11
     return (np.float64(bits) + 0.5) * _TWO_POW_M53
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def standard_normal(key: np.uint64, counter: int) -> float:
     """The ``counter``-th standard normal number of a trial (inverse CDF of a uniform)."""
     p = uniform(key, counter)
@@ -104,7 +104,7 @@ def standard_normal(key: np.uint64, counter: int) -> float:
     return num / den
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _normal_tail(p: float) -> float:
     """Inverse normal CDF in the lower tail ``p < 0.02425``: Acklam's rational start, then
     one Halley step on ``Phi(x) = p`` (the rare tail pays for full precision)."""
@@ -117,7 +117,7 @@ def _normal_tail(p: float) -> float:
     return x - step / (1.0 + 0.5 * x * step)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
     """A Gamma(shape, 1) variate for ``shape > 0`` (Marsaglia and Tsang, 2000), drawn from
     counters ``counter, counter + 1, ...``; returns the variate and the next free counter."""
@@ -142,7 +142,7 @@ def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
             return boost * d * v, counter
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def draw_parameters(
     nominal: np.ndarray,
     form: np.ndarray,
@@ -189,7 +189,7 @@ def draw_parameters(
             weights /= weights.sum()
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _dirichlet(weights: np.ndarray, concentration: float, key: np.uint64, counter: int) -> int:
     """Replace ``weights`` (summing to 1) in place by a Dirichlet(concentration * weights)
     draw; returns the next free counter."""
@@ -203,13 +203,13 @@ def _dirichlet(weights: np.ndarray, concentration: float, key: np.uint64, counte
     return counter
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def judgement_noise(key: np.uint64, contact: int, slot: int) -> float:
     """Standard normal of judgement ``slot`` (0-5) at contact ``contact`` of a trial."""
     return standard_normal(key, NOISE_COUNTER + NOISE_SLOTS * contact + slot)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def noise_matrix(key: np.uint64, contacts: int, out: np.ndarray) -> None:
     """Write into ``out`` (contacts x 6) every standard normal a trial may use as noise."""
     for t in range(contacts):

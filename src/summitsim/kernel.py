@@ -52,7 +52,7 @@ CHUNKS = 64
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _judgement_noise(
     sd: float, key: np.uint64, given: np.ndarray, contact: int, slot: int
 ) -> float:
@@ -64,32 +64,32 @@ def _judgement_noise(
     return sd * draws.judgement_noise(key, contact, slot)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _scalar(params: np.ndarray, side: int, issues: int, field: int) -> float:
     return params[side_offset(side, issues) + 2 * issues + field]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _ideal(params: np.ndarray, side: int, issues: int) -> np.ndarray:
     """View of side ``side``'s ideal point in the flat vector."""
     base = side_offset(side, issues)
     return params[base : base + issues]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _salience(params: np.ndarray, side: int, issues: int) -> np.ndarray:
     """View of side ``side``'s (normalised) salience weights in the flat vector."""
     base = side_offset(side, issues) + issues
     return params[base : base + issues]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _value(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
     """Value of position ``x`` to side ``side``'s principal."""
     return rules.utility(x, _ideal(params, side, issues), _salience(params, side, issues))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _propose(
     params: np.ndarray, side: int, issues: int, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
@@ -97,7 +97,7 @@ def _propose(
     rules.offer(_ideal(params, side, issues), _salience(params, side, issues), toward, aim, out)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
     """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact``."""
     share = rules.concession_share(
@@ -114,7 +114,7 @@ def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def negotiate(
     params: np.ndarray,
     issues: int,
@@ -176,7 +176,7 @@ def negotiate(
     return outcome, decider, contact, _sidelining(params, issues, has_negotiator, outcome, decider)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sidelining(
     params: np.ndarray, issues: int, has_negotiator: np.ndarray, outcome: int, decider: int
 ) -> int:
@@ -198,7 +198,7 @@ def _sidelining(
     return mask
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _trial(
     trial: int,
     nominal: np.ndarray,
@@ -221,7 +221,7 @@ def _trial(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _count_range(
     start: int,
     stop: int,
@@ -255,7 +255,7 @@ def _count_range(
         counts[7] += (mask >> 1) & 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def count_block_parallel(
     nominal: np.ndarray,
     table: tuple,
@@ -277,7 +277,7 @@ def count_block_parallel(
         )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def count_block_serial(
     nominal: np.ndarray,
     table: tuple,
@@ -293,7 +293,7 @@ def count_block_serial(
     _count_range(0, trials, nominal, table, issues, first, reviewed, has_negotiator, block, out[0])
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def simulate_block(
     nominal: np.ndarray,
     table: tuple,

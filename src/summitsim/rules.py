@@ -23,7 +23,7 @@ EPS = 1e-9
 ZERO_DISTANCE = 1e-12
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     """Linear additive utility ``u(x) = 1 - sum_k w_k |x_k - a_k|``, in ``[0, 1]``.
 
@@ -34,7 +34,7 @@ def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     return 1.0 - distance(x, ideal, salience)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def distance(y: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     """Weighted distance ``D = sum_k w_k |y_k - a_k|`` of a point from an ideal, in ``[0, 1]``."""
     total = 0.0
@@ -43,7 +43,7 @@ def distance(y: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def floor(reservation: float, hawkishness: float) -> float:
     """The negotiator's floor ``f = r + h (1 - r)``: its principal's reservation value made
     harder by agency slack ``h`` in ``[0, 1]``; ``f`` in ``[r, 1]``.
@@ -54,7 +54,7 @@ def floor(reservation: float, hawkishness: float) -> float:
     return reservation + hawkishness * (1.0 - reservation)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def concession_share(contact: int, contacts: int, softness: float, concession: float) -> float:
     """Share of the concession range given up at contact ``t`` of ``T`` (Faratin's alpha):
     ``alpha(t) = s + (1 - s) (t / (T - 1))^(1 / beta)``, and ``alpha = 1`` when ``T = 1``.
@@ -68,7 +68,7 @@ def concession_share(contact: int, contacts: int, softness: float, concession: f
     return softness + (1.0 - softness) * elapsed ** (1.0 / concession)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def target(share: float, floor_value: float) -> float:
     """The utility a side aims at: ``tau = 1 - alpha (1 - f)``, from 1 (its ideal) down to
     its floor ``f`` as the share ``alpha`` of the range given up goes from 0 to 1.
@@ -79,7 +79,7 @@ def target(share: float, floor_value: float) -> float:
     return 1.0 - share * (1.0 - floor_value)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def offer(
     ideal: np.ndarray, salience: np.ndarray, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
@@ -96,26 +96,26 @@ def offer(
         out[k] = ideal[k] + step * (toward[k] - ideal[k])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def accepts(value: float, noise: float, aim: float) -> bool:
     """A side accepts an offer worth ``value`` to its principal when ``u + e >= tau - EPS``."""
     return value + noise >= aim - EPS
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def approves(value: float, noise: float, reservation: float) -> bool:
     """A principal approves a framework when ``u + e >= r - EPS`` (else it vetoes the summit)."""
     return value + noise >= reservation - EPS
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def cancels(value: float, noise: float, patience: float) -> bool:
     """A principal under review cancels when the other side's latest offer is worth
     ``u + e < q - EPS`` to it."""
     return value + noise < patience - EPS
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def trust_after_failure(trust: float, trust_loss: float, hawkishness: float) -> float:
     """Trust left in a negotiator after a failure its principal did not cause:
     ``trust - trust_loss (1 + h)``; a harder negotiator is blamed more.
@@ -126,7 +126,7 @@ def trust_after_failure(trust: float, trust_loss: float, hawkishness: float) -> 
     return trust - trust_loss * (1.0 + hawkishness)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def sidelined(trust: float, sideline_below: float) -> bool:
     """A negotiator is sidelined when its principal's trust is strictly below the threshold."""
     return trust < sideline_below
