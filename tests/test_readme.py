@@ -1,0 +1,79 @@
+"""The README cannot rot: its printed outputs and its numbers are what the code gives."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path("README.md").read_text(encoding="utf-8")
+CLI = str(Path(sys.executable).parent / "summitsim")
+RESULTS = Path("results")
+
+
+def block_after(marker: str) -> str:
+    """The fenced block following ``<!-- marker -->``."""
+    match = re.search(rf"<!-- {marker} -->\n```\n(.*?)```", README, re.S)
+    assert match, f"no block after <!-- {marker} --> in the README"
+    return match.group(1)
+
+
+def section_after(marker: str) -> str:
+    start = README.index(f"<!-- {marker} -->")
+    return README[start:README.index("\n## ", start)]
+
+
+def run(*args: str) -> str:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_run_output_is_current():
+    assert block_after("run-output") == run("run", "scenarios/budapest_2025.yaml")
+
+
+def test_softer_moscow_line_is_current():
+    out = run("run", "scenarios/budapest_2025.yaml", "--set", "putin.softness=0.8")
+    line = out.strip().splitlines()[-1]
+    assert f"`{line}`" in README
+
+
+def test_main_command_output_is_current(tmp_path):
+    out = run("sweep", "scenarios/budapest_2025.yaml", "--over", "putin.softness=0:1:21",
+              "--trials", "100000", "--out", str(tmp_path), "--quiet")
+    shown = block_after("sweep-output").splitlines()
+    fresh = out.splitlines()
+    # every line but the speed and the output folder is reproducible to the digit
+    assert shown[:-2] == fresh[:-2]
+    assert shown[-1].startswith("Wrote results/budapest-2025/sweep-putin.softness/summary.csv")
+
+
+def test_results_numbers_come_from_the_results_files():
+    folder = RESULTS / "budapest_2025" / "softness"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    rows = (folder / "summary.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    baseline = manifest["baseline"]["putin.softness"]
+    row = next(r.split(",") for r in rows[1:] if float(r.split(",")[0]) == baseline)
+    p, low, high = (float(row[header.index(k)]) for k in ("p_summit", "ci_low", "ci_high"))
+    text = section_after("results")
+    assert f"({baseline:g}), P(summit) = **{p:.4f}**" in text
+    assert f"{low:.4f} to {high:.4f}" in text
+    tipping = manifest["tipping_point"]
+    assert f"putin.softness = {tipping['value']:.4f}**" in text
+    assert f"{tipping['ci_low']:.4f} to {tipping['ci_high']:.4f}" in text
+    assert manifest["trials"] == 100_000 and len(manifest["grid"]["putin.softness"]) == 41
+
+
+def test_benchmark_table_comes_from_benchmark_json():
+    path = RESULTS / "benchmark.json"
+    if not path.exists():
+        pytest.fail("results/benchmark.json is missing: run experiments/benchmark.py")
+    figures = json.loads(path.read_text())
+    text = section_after("benchmark")
+    for value in (figures["kernel_trials_per_second"],
+                  figures["sweep"]["command_trials_per_second"],
+                  figures["kernel_over_mesa"]):
+        assert f"{value:,}" in text
+    assert f"{figures['run_seconds']['warm']:.2f} s" in text
