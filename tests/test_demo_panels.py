@@ -1,0 +1,105 @@
+"""The classroom page without a browser: its figures, its model wrapper and the speed of
+its P(summit) curve."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from summitsim.demo import app, panels
+
+BUDAPEST = str(Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml")
+
+
+def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
+    return 1.0 - float(np.sum(salience * np.abs(x - ideal)))
+
+
+def test_pareto_frontier_by_hand():
+    # A gains 0.8 per unit on issue 0 where B loses 0.5: conceded first; then issue 1.
+    corners = panels.pareto_frontier([0, 0], [0.8, 0.2], [1, 1], [0.5, 0.5])
+    np.testing.assert_allclose(corners, [[0.0, 1.0], [0.8, 0.5], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_position_lies_beyond_the_frontier(seed):
+    rng = np.random.default_rng(seed)
+    ideal_a, ideal_b = rng.random(4), rng.random(4)
+    salience_a, salience_b = rng.dirichlet(np.ones(4)), rng.dirichlet(np.ones(4))
+    corners = panels.pareto_frontier(ideal_a, salience_a, ideal_b, salience_b)
+    assert np.all(np.diff(corners[:, 0]) >= -1e-12) and np.all(np.diff(corners[:, 1]) <= 1e-12)
+    for x in rng.random((500, 4)):
+        u_a, u_b = utility(x, ideal_a, salience_a), utility(x, ideal_b, salience_b)
+        if u_a >= corners[0, 0]:
+            assert u_b <= np.interp(u_a, corners[:, 0], corners[:, 1]) + 1e-9
+
+
+def test_the_cloud_values_positions_as_the_principals_do():
+    model = app.ClassroomModel(**baseline_params())
+    cloud = np.random.default_rng(1).random((50, len(model.setup.issues)))
+    for principal in model.principals:
+        expected = [principal.value(x) for x in cloud]
+        np.testing.assert_allclose(panels._values(cloud, principal), expected, atol=1e-12)
+
+
+def test_seed_box():
+    assert app.parse_seed("") is None
+    assert app.parse_seed("  ") is None
+    assert app.parse_seed("abc") is None
+    assert app.parse_seed(" 42 ") == 42
+    assert app.parse_seed(7) == 7
+
+
+def baseline_params() -> dict[str, object]:
+    from summitsim.scenario import load_scenario
+
+    params = app.model_params(BUDAPEST, load_scenario(BUDAPEST))
+    return {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+
+
+def test_sliders_cover_every_principal_and_negotiator():
+    params = baseline_params()
+    for path in ("trump.softness", "trump.patience", "trump.reservation", "rubio.concession",
+                 "rubio.hawkishness", "putin.softness", "putin.patience",
+                 "putin.reservation", "lavrov.concession", "lavrov.hawkishness", "noise"):
+        assert path in params, path
+    assert params["putin.softness"] == pytest.approx(0.05)
+    assert params["seed"] == ""
+
+
+def test_the_model_runs_as_the_sliders_say():
+    params = baseline_params()
+    baseline = app.ClassroomModel(**params)
+    baseline.run()
+    assert baseline.outcome.kind == "cancelled"
+    softer = app.ClassroomModel(**{**params, "putin.softness": 0.8})
+    softer.run()
+    assert softer.outcome.kind == "summit"
+    assert app.outcome_text(softer).startswith("Outcome: summit")
+
+
+def test_every_figure_builds_at_every_stage():
+    model = app.ClassroomModel(**{**baseline_params(), "putin.softness": 0.8})
+    while True:
+        for build in (panels.offers_figure, panels.values_figure, panels.utility_space_figure):
+            assert build(model).axes
+        if not model.running:
+            break
+        model.step()
+
+
+def test_the_curve_redraws_within_a_second():
+    values = tuple(sorted((k, v) for k, v in baseline_params().items()
+                          if isinstance(v, float) and k != "putin.softness"))
+    app.p_summit_curve(BUDAPEST, values, "putin.softness")  # compiles and warms the kernel
+    moved = tuple((k, v + 0.01 if k == "trump.patience" else v) for k, v in values)
+    started = time.perf_counter()
+    curve = app.p_summit_curve(BUDAPEST, moved, "putin.softness")
+    figure = panels.p_summit_figure(curve, 0.05)
+    assert time.perf_counter() - started < 1.0
+    assert figure.axes
+    assert curve.p_summit[0] < 0.1
+    assert curve.p_summit[-1] > 0.5
