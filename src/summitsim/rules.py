@@ -62,8 +62,10 @@ def concession_share(contact: int, contacts: int, softness: float, concession: f
     ``softness`` s in [0, 1] is the share already given up in the opening demand;
     ``concession`` beta > 0 is the tactic (< 1 Boulware, 1 linear, > 1 Conceder).
     """
-    if contacts <= 1:
-        return 1.0
+    if contact >= contacts - 1:
+        return 1.0  # the last contact (or the only one) reaches the floor
+    if contact == 0:
+        return softness  # 0 ** (1 / beta) = 0, without paying for the power
     elapsed = contact / (contacts - 1.0)
     return softness + (1.0 - softness) * elapsed ** (1.0 / concession)
 
