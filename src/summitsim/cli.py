@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 
 BAD_INPUT = 2
+#: The exit status of a command whose reader went away (128 + SIGPIPE), as shell tools do.
+BROKEN_PIPE = 141
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr with exit status 2, like
+    every other bad input (``--help`` still prints the full usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _positive_int(text: str) -> int:
@@ -39,7 +51,7 @@ def _seed(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``summitsim`` argument parser with its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="summitsim",
         description="Simulate pre-summit diplomacy: run a scenario, sweep it, check it, "
         "or show it in class.",
@@ -127,9 +139,10 @@ def command_validate(args: argparse.Namespace) -> int:
 
 def command_check(args: argparse.Namespace) -> int:
     """``summitsim check``: assert the expect: block; 0 pass, 1 fail."""
+    scenario = load_scenario(args.file)  # bad input is refused before the heavy imports
     from summitsim.expectations import check_expectations
 
-    report = check_expectations(load_scenario(args.file))
+    report = check_expectations(scenario)
     print(report.text())
     return 0 if report.passed else 1
 
@@ -166,8 +179,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         print(f"summitsim {args.command}: error: {error}", file=sys.stderr)
         return BAD_INPUT
+    except BrokenPipeError:
+        # the reader (``| head``) has gone: stop quietly, and keep Python from complaining
+        # again when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
     except OSError as error:
-        print(f"summitsim {args.command}: error: {error.filename or ''}: {error.strerror or error}",
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"summitsim {args.command}: error: {where}{error.strerror or error}",
               file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:

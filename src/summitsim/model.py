@@ -319,11 +319,12 @@ class SummitModel(mesa.Model):
             negotiator = self.negotiators[j]
             if j == canceller or negotiator.stands_in:
                 continue
+            before = principal.trust
             if principal.blame(negotiator):
                 self.sidelined.append(negotiator.actor_id)
                 self._log(day, "sidelined", f"{principal.name} sidelines {negotiator.name} "
                           f"(trust {principal.trust:.2f}, below {principal.sideline_below:.2f})")
-            else:
+            elif principal.trust != before:  # no "falls to 1.00" when trust_loss is 0
                 self._log(day, "trust", f"{principal.name}'s trust in {negotiator.name} falls "
                           f"to {principal.trust:.2f}")
 
