@@ -70,3 +70,9 @@ def test_tipping_point_interval_covers_a_known_logistic_crossing():
     # the grid's linear interpolation of a logistic is exact at its symmetric centre
     assert found.ci_low <= truth <= found.ci_high
     assert found.ci_high - found.ci_low < 0.02
+
+
+def test_wilson_bounds_are_exact_at_the_edges():
+    low, high = wilson_interval(np.array([0, 100]), np.array([100, 100]))
+    assert low[0] == 0.0 and high[1] == 1.0
+    assert 0.0 < high[0] < 0.05 and 0.95 < low[1] < 1.0

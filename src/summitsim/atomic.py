@@ -15,9 +15,13 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it to ``path``
     (atomic on POSIX), on failure remove it. The folder is created if missing."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=target.suffix)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=target.suffix)
+    except OSError as error:
+        # name the file the user asked for, not the hidden temporary one
+        raise OSError(error.errno, error.strerror, str(target)) from None
     os.close(handle)
     partial = Path(name)
     try:
