@@ -48,6 +48,8 @@ COUNT_COLUMNS = (
 )
 #: Trials of a block are split into this many chunks, whatever the number of threads.
 CHUNKS = 64
+#: Positions in the flat ``case`` tuple of :func:`kernel_case`.
+_NOMINAL, _ISSUES = 0, 7
 #: An empty noise table: the kernel then draws each judgement's noise from the trial key.
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
@@ -201,20 +203,20 @@ def _sidelining(
 @njit(cache=True, error_model="numpy")
 def _trial(
     trial: int,
-    nominal: np.ndarray,
-    table: tuple,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    has_negotiator: np.ndarray,
+    case: tuple,
     block: np.ndarray,
     params: np.ndarray,
     offers: np.ndarray,
     framework: np.ndarray,
 ) -> tuple[int, int, int, int]:
-    """Trial ``trial`` of the block keyed ``block``: draw its parameters, then negotiate."""
+    """Trial ``trial`` of the block keyed ``block``: draw its parameters, then negotiate.
+
+    ``case`` is the scenario as :func:`kernel_case` packs it: (nominal vector, the six
+    columns of the uncertainty table, issues, first mover, reviewed (T x 2),
+    has_negotiator (2)) - flat, as numba's parallel loops take no nested tuples."""
+    nominal, form, index, width, spread, low, high, issues, first, reviewed, has_negotiator = (
+        case)
     key = draws.mix_trial_key(block, trial)
-    form, index, width, spread, low, high = table
     draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
     return negotiate(
         params, issues, first, reviewed, has_negotiator, key, NO_GIVEN_NOISE, offers, framework
@@ -222,27 +224,14 @@ def _trial(
 
 
 @njit(cache=True, error_model="numpy")
-def _count_range(
-    start: int,
-    stop: int,
-    nominal: np.ndarray,
-    table: tuple,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    has_negotiator: np.ndarray,
-    block: np.ndarray,
-    counts: np.ndarray,
-) -> None:
+def _count_range(start: int, stop: int, case: tuple, block: np.ndarray,
+                 counts: np.ndarray) -> None:
     """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``."""
-    params = np.empty_like(nominal)
-    offers = np.empty((2, issues))
-    framework = np.empty(issues)
+    params = np.empty_like(case[_NOMINAL])
+    offers = np.empty((2, case[_ISSUES]))
+    framework = np.empty(case[_ISSUES])
     for trial in range(start, stop):
-        outcome, side, _, mask = _trial(
-            trial, nominal, table, issues, first, reviewed, has_negotiator, block,
-            params, offers, framework,
-        )
+        outcome, side, _, mask = _trial(trial, case, block, params, offers, framework)
         if outcome == SUMMIT:
             counts[0] += 1
         elif outcome == CANCELLED:
@@ -256,51 +245,23 @@ def _count_range(
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def count_block_parallel(
-    nominal: np.ndarray,
-    table: tuple,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    has_negotiator: np.ndarray,
-    block: np.ndarray,
-    trials: int,
-    out: np.ndarray,
-) -> None:
+def count_block_parallel(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """Outcome counts of ``trials`` trials of one block, over numba threads: ``out`` is a
     (CHUNKS x 8) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
     size = (trials + CHUNKS - 1) // CHUNKS
     for c in prange(CHUNKS):
-        _count_range(
-            min(c * size, trials), min((c + 1) * size, trials), nominal, table, issues,
-            first, reviewed, has_negotiator, block, out[c],
-        )
+        _count_range(min(c * size, trials), min((c + 1) * size, trials), case, block, out[c])
 
 
 @njit(cache=True, error_model="numpy")
-def count_block_serial(
-    nominal: np.ndarray,
-    table: tuple,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    has_negotiator: np.ndarray,
-    block: np.ndarray,
-    trials: int,
-    out: np.ndarray,
-) -> None:
+def count_block_serial(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """:func:`count_block_parallel` on the calling thread alone (for Dask workers)."""
-    _count_range(0, trials, nominal, table, issues, first, reviewed, has_negotiator, block, out[0])
+    _count_range(0, trials, case, block, out[0])
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def simulate_block(
-    nominal: np.ndarray,
-    table: tuple,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    has_negotiator: np.ndarray,
+    case: tuple,
     block: np.ndarray,
     outcome: np.ndarray,
     side: np.ndarray,
@@ -313,13 +274,11 @@ def simulate_block(
     trials = outcome.shape[0]
     size = (trials + CHUNKS - 1) // CHUNKS
     for c in prange(CHUNKS):
-        params = np.empty_like(nominal)
-        offers = np.empty((2, issues))
+        params = np.empty_like(case[_NOMINAL])
+        offers = np.empty((2, case[_ISSUES]))
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
             outcome[trial], side[trial], contact[trial], sidelined[trial] = _trial(
-                trial, nominal, table, issues, first, reviewed, has_negotiator, block,
-                params, offers, framework[trial],
-            )
+                trial, case, block, params, offers, framework[trial])
 
 
 @dataclass(frozen=True)
@@ -333,10 +292,11 @@ class Trials:
     framework: np.ndarray
 
 
-def _kernel_inputs(arrays: ScenarioArrays) -> tuple:
+def kernel_case(arrays: ScenarioArrays) -> tuple:
+    """The scenario's arrays as the one tuple the jitted kernels take."""
     return (
         np.ascontiguousarray(arrays.nominal),
-        arrays.uncertainty.columns(),
+        *arrays.uncertainty.columns(),
         arrays.issues,
         arrays.first,
         np.ascontiguousarray(arrays.reviewed),
@@ -357,7 +317,7 @@ def simulate(arrays: ScenarioArrays, trials: int, key: np.ndarray) -> Trials:
         framework=np.empty((trials, arrays.issues)),
     )
     simulate_block(
-        *_kernel_inputs(arrays), key, result.outcome, result.side, result.contact,
+        kernel_case(arrays), key, result.outcome, result.side, result.contact,
         result.sidelined, result.framework,
     )
     return result
@@ -372,5 +332,5 @@ def count(
         raise ValueError(f"trials must be >= 0, got {trials}")
     out = np.zeros((CHUNKS, len(COUNT_COLUMNS)), dtype=np.int64)
     kernel = count_block_parallel if parallel else count_block_serial
-    kernel(*_kernel_inputs(arrays), key, trials, out)
+    kernel(kernel_case(arrays), key, trials, out)
     return out.sum(axis=0)
