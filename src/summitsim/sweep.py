@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -263,7 +264,7 @@ def sweep_from_args(args) -> int:
 
     scenario = load_scenario(args.file)
     grid = Grid.parse(scenario, args.over)
-    plan = SweepPlan(scenario, grid, args.trials, args.seed)
+    plan = SweepPlan(scenario, grid, args.trials, args.seed, _block_trials())
     out = Path(args.out) if args.out else default_out(scenario, grid)
     backend, name = choose_backend(args)
     try:
@@ -275,6 +276,12 @@ def sweep_from_args(args) -> int:
     write_outputs(result, out, args.file)
     print_summary(result, out)
     return 0
+
+
+def _block_trials() -> int:
+    """:data:`BLOCK_TRIALS`, or ``SUMMITSIM_BLOCK_TRIALS`` (small blocks for tests). The
+    block size is part of a sweep's identity: other blocks, other numbers."""
+    return int(os.environ.get("SUMMITSIM_BLOCK_TRIALS", BLOCK_TRIALS))
 
 
 def choose_backend(args) -> tuple[Backend, str]:

@@ -1,0 +1,181 @@
+"""Sweeps on a Dask cluster: an embedded one (``--workers N``) or an existing one
+(``--scheduler ADDRESS``).
+
+Every block is one task, keyed by its grid point and block
+(``summitsim-block-POINT-BLOCK-TOKEN``, the token naming the plan), and runs the serial
+kernel in a worker (one thread per worker, numba's included). Each grid point's compiled
+arrays reach the cluster once, as a small task of their own, which the blocks of that point
+depend on: unlike scattered data, a task is recomputed by the scheduler if the worker
+holding its result dies. Results come back to the client as they finish
+(``as_completed``) and go to ``done(task, counts)`` there, exactly once per block, whatever
+workers die or rejoin meanwhile; the counts do not depend on which worker ran a block. At
+most a few tasks per worker thread are in flight, so a sweep of any size keeps the client
+and the scheduler small.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import dask
+import numpy as np
+from dask.base import tokenize
+from distributed import Client, Future, LocalCluster, as_completed
+
+from summitsim.arrays import ScenarioArrays
+from summitsim.scenario import ScenarioError
+from summitsim.sweep import Backend, BlockTask, SweepPlan, run_block
+
+#: Seconds to wait for ``--scheduler ADDRESS`` to answer before giving up.
+CONNECT_TIMEOUT_S = 10.0
+#: Tasks kept in flight per worker thread (and at least :data:`MIN_IN_FLIGHT`).
+IN_FLIGHT_PER_THREAD = 4
+MIN_IN_FLIGHT = 16
+#: Dask setting that puts a variable in a worker's environment before the worker process
+#: starts (and so before numba is imported there).
+NUMBA_THREADS_SETTING = "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS"
+
+Done = Callable[[BlockTask, np.ndarray], None]
+
+
+def dask_backend(workers: int | None, scheduler: str | None) -> tuple[Backend, str]:
+    """A backend on ``workers`` local worker processes, or on the cluster whose scheduler
+    is at ``scheduler`` (exactly one of the two), and its name. Nothing starts or connects
+    until the backend runs; it closes what it opened when it returns or fails."""
+    if (workers is None) == (scheduler is None):
+        raise ValueError("give exactly one of workers and scheduler")
+    if scheduler is not None:
+        return functools.partial(run_on_dask, lambda: attached_client(scheduler)), (
+            f"dask {scheduler}")
+    return functools.partial(run_on_dask, lambda: embedded_client(workers)), (
+        f"dask, {workers} local worker{'s' * (workers != 1)}")
+
+
+@contextmanager
+def embedded_client(workers: int) -> Iterator[Client]:
+    """A client of a new cluster of ``workers`` single-threaded worker processes on this
+    machine (loopback only, no dashboard), closed on exit."""
+    # the setting is read when the nannies are made; Ctrl-C is left to this process, which
+    # then closes the cluster, instead of every worker stopping on its own with a traceback
+    with dask.config.set({NUMBA_THREADS_SETTING: "1"}), _children_ignore_ctrl_c():
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None,
+                               silence_logs=logging.ERROR)
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+@contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore SIGINT (an ignored signal stays ignored across exec;
+    Python then keeps it ignored). A Ctrl-C meanwhile, in the main thread, is lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def attached_client(address: str) -> Iterator[Client]:
+    """A client of the running cluster whose scheduler is at ``address``, closed on exit;
+    a :class:`ScenarioError` (bad input) if it does not answer within
+    :data:`CONNECT_TIMEOUT_S`."""
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ScenarioError(
+            field="--scheduler",
+            message=f"no Dask scheduler answered at {address} within {CONNECT_TIMEOUT_S:g} s "
+            f"({type(error).__name__}); allowed: the address of a running scheduler, "
+            "e.g. tcp://HOST:8786",
+        ) from None
+    try:
+        if not client.nthreads():
+            print(f"Waiting for Dask workers to join {address} ...", file=sys.stderr)
+        yield client
+    finally:
+        client.close()
+
+
+def run_on_dask(
+    connect: Callable[[], AbstractContextManager[Client]],
+    plan: SweepPlan,
+    arrays: list[ScenarioArrays],
+    tasks: list[BlockTask],
+    done: Done,
+) -> None:
+    """The :data:`~summitsim.sweep.Backend` contract on a Dask client from ``connect()``:
+    run ``tasks`` and call ``done`` once per distinct (point, block), in the calling
+    process, as results arrive."""
+    if not tasks:
+        return
+    with connect() as client:
+        token = plan_token(plan)
+        points = {point: client.submit(_given, arrays[point], key=f"summitsim-point-{point}-"
+                                       f"{token}")
+                  for point in sorted({task.point for task in tasks})}
+
+        def submit(task: BlockTask) -> Future:
+            return client.submit(run_block, points[task.point], task, plan.seed, False,
+                                 key=block_key(task, token))
+
+        limit = max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
+        reduce_as_completed(tasks, submit, limit, done)
+
+
+def reduce_as_completed(tasks: Iterable[BlockTask], submit: Callable[[BlockTask], Future],
+                        limit: int, done: Done) -> None:
+    """Keep at most ``limit`` of ``tasks`` in flight via ``submit(task) -> future``; hand
+    each result to ``done`` as it finishes, ignoring a second result for a block already
+    done (a task submitted twice, or a result that arrives again)."""
+    queue = iter(tasks)
+    in_flight: dict[str, BlockTask] = {}
+    finished: set[tuple[int, int]] = set()
+
+    def start(task: BlockTask) -> Future:
+        future = submit(task)
+        in_flight[future.key] = task
+        return future
+
+    running = as_completed([start(task) for task in itertools.islice(queue, limit)])
+    for future in running:
+        task = in_flight.pop(future.key, None)
+        counts = future.result()
+        future.release()
+        if task is not None and (task.point, task.block) not in finished:
+            finished.add((task.point, task.block))
+            done(task, counts)
+        following = next(queue, None)
+        if following is not None:
+            running.add(start(following))
+
+
+def plan_token(plan: SweepPlan) -> str:
+    """A short name of what the plan computes (scenario, seed, grid, trials, block size):
+    tasks of two different sweeps sharing a scheduler never share a key."""
+    return tokenize(plan.identity())[:16]
+
+
+def block_key(task: BlockTask, token: str) -> str:
+    """The Dask key of a block: the same for the same block of the same plan."""
+    return f"summitsim-block-{task.point}-{task.block}-{token}"
+
+
+def _given(value: ScenarioArrays) -> ScenarioArrays:
+    """The identity: a task whose result is a grid point's arrays, recomputable from its
+    own definition if the worker holding it dies."""
+    return value
