@@ -166,3 +166,17 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(
     assert "Traceback" not in stopped.stderr and "ERROR" not in stopped.stderr
     assert "--resume" in stopped.stderr and str(out / "blocks") in stopped.stderr
     assert not (out / "summary.csv").exists()
+
+
+def test_resume_refuses_blocks_of_other_model_code(tmp_path, monkeypatch):
+    """Blocks computed by other rules, draws or kernel code must not be mixed in."""
+    from summitsim import sweep
+    from summitsim.scenario import ScenarioError, load_scenario
+
+    scenario = load_scenario("scenarios/budapest_2025.yaml")
+    plan = sweep.SweepPlan(scenario, sweep.Grid.parse(scenario, ["putin.softness=0:1:2"]),
+                           2000, 0, block_trials=1000)
+    sweep.run_sweep(plan, tmp_path, progress=False)
+    monkeypatch.setattr(sweep, "model_fingerprint", lambda: "other code")
+    with pytest.raises(ScenarioError, match="model_sha256"):
+        sweep.run_sweep(plan, tmp_path, resume=True, progress=False)

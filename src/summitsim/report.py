@@ -94,6 +94,7 @@ def manifest(result: SweepResult, summary: Summary, scenario_file: str) -> dict[
         "scenario": str(scenario_file),
         "scenario_name": plan.scenario.name,
         "scenario_sha256": plan.scenario.sha256,
+        "model_sha256": plan.identity()["model_sha256"],
         "seed": plan.seed,
         "grid": plan.grid.to_json(),
         "trials": plan.trials,

@@ -10,6 +10,7 @@ under ``OUT/blocks/``; only per-block counts are kept, so memory stays flat.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -120,14 +121,27 @@ class SweepPlan:
                 for point in self.grid.points()]
 
     def identity(self) -> dict[str, object]:
-        """What must match for ``--resume`` to continue a folder."""
+        """What must match for ``--resume`` to continue a folder: the scenario, the plan,
+        and the code that turns draws into outcomes."""
         return {
+            "model_sha256": model_fingerprint(),
             "scenario_sha256": self.scenario.sha256,
             "seed": self.seed,
             "grid": self.grid.to_json(),
             "trials": self.trials,
             "block_trials": self.block_trials,
         }
+
+
+def model_fingerprint() -> str:
+    """SHA-256 of the source of the modules that decide a trial's numbers (the rules, the
+    draws, the flat layout and the kernel): blocks computed by other code do not mix."""
+    from summitsim import arrays, kernel, rules
+
+    digest = hashlib.sha256()
+    for module in (rules, draws, arrays, kernel):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def run_block(
@@ -158,8 +172,8 @@ class Checkpoints:
                 raise ScenarioError(
                     file=str(plan_file), field=", ".join(mismatched),
                     message="--resume refused: this folder holds a sweep with another "
-                    f"{', '.join(mismatched)}; allowed: the same scenario, seed, grid and "
-                    "trials, or a new --out folder",
+                    f"{', '.join(mismatched)}; allowed: the same scenario, seed, grid, "
+                    "trials and summitsim model code, or a new --out folder",
                 )
             return self._finished()
         if self.folder.exists():
