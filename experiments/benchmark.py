@@ -139,7 +139,7 @@ def main() -> None:
         "kernel_trials_per_second": round(kernel_tps),
         "mesa_trials_per_second": round(mesa_tps, 1),
         "kernel_over_mesa": round(kernel_tps / mesa_tps),
-        "sweep": {k: round(v) for k, v in sweep_rate(100_000 if quick else 2_000_000).items()},
+        "sweep": {k: round(v) for k, v in sweep_rate(100_000 if quick else 5_000_000).items()},
         "run_seconds": {"cold": round(run_startup(cold=True), 2),
                         "warm": round(run_startup(cold=False), 2)},
         **cluster_figures(quick),

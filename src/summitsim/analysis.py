@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
 #: The probability at which the summit is as likely held as not.
 TIPPING_LEVEL = 0.5
@@ -24,7 +24,7 @@ def wilson_interval(
     quantile of ``(1 + confidence) / 2``. Vectorised; ``trials`` >= 1."""
     k = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
-    z = norm.ppf(0.5 + confidence / 2.0)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)

@@ -1,0 +1,112 @@
+"""Fill the README's measured sections from the project's own outputs.
+
+Each section follows a marker comment (``<!-- name -->``) and is rewritten whole:
+
+* ``run-output``: what ``summitsim run scenarios/budapest_2025.yaml`` prints;
+* ``sweep-output``: what the README's main command prints;
+* ``results``: P(summit) at the baseline and the tipping point, read from
+  ``results/budapest_2025/softness/`` (written by ``softness_sweep.py``);
+* ``benchmark``: the table of ``results/benchmark.json`` (written by ``benchmark.py``).
+
+``tests/test_readme.py`` checks that the README still says what these sources say.
+Usage: ``uv run python experiments/update_readme.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+CLI = str(Path(sys.executable).parent / "summitsim")
+SCENARIO = "scenarios/budapest_2025.yaml"
+MAIN_COMMAND = ["sweep", SCENARIO, "--over", "putin.softness=0:1:21", "--trials", "100000"]
+
+
+def command_output(*args: str) -> str:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, check=True,
+                          cwd=ROOT).stdout
+
+
+def fenced(text: str) -> str:
+    return f"```\n{text}```\n"
+
+
+def results_section() -> str:
+    folder = ROOT / "results" / "budapest_2025" / "softness"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    baseline = manifest["baseline"]["putin.softness"]
+    with open(folder / "summary.csv", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if float(r["putin.softness"]) == baseline)
+    p, low, high = (float(row[k]) for k in ("p_summit", "ci_low", "ci_high"))
+    tipping = manifest["tipping_point"]
+    return (
+        f"- At the scenario's own softness ({baseline:g}), P(summit) = **{p:.4f}** (95% "
+        f"Wilson interval\n  {low:.4f} to {high:.4f}): the baseline collapses in about "
+        f"{round(100 * (1 - p))} runs in 100.\n"
+        f"- The tipping point, where P(summit) = 0.5, is at **putin.softness = "
+        f"{tipping['value']:.4f}** (95%\n  interval {tipping['ci_low']:.4f} to "
+        f"{tipping['ci_high']:.4f}, parametric bootstrap of the "
+        f"{len(manifest['grid']['putin.softness'])} points).\n"
+    )
+
+
+def benchmark_section() -> str:
+    figures = json.loads((ROOT / "results" / "benchmark.json").read_text())
+    sweep, dask, memory = figures["sweep"], figures["dask"], figures["peak_memory_mib"]
+    machine = figures["machine"]
+    rows = [
+        ("Monte Carlo kernel (budapest_2025, uncertainty and noise drawn in the kernel)",
+         f"{figures['kernel_trials_per_second']:,} trials/s"),
+        (f"`summitsim sweep`, end to end ({sweep['trials']:,} trials over 21 points, "
+         "process start, drawing, kernel, aggregation, checkpoints, files)",
+         f"{sweep['command_trials_per_second']:,} trials/s"),
+        ("the same sweep inside one process (no start-up)",
+         f"{sweep['in_process_trials_per_second']:,} trials/s"),
+        ("Mesa agent model, the same trials", f"{figures['mesa_trials_per_second']:,} trials/s"),
+        ("kernel / Mesa model, per trial", f"{figures['kernel_over_mesa']:,} x"),
+        ("`summitsim run scenarios/budapest_2025.yaml`, warm",
+         f"{figures['run_seconds']['warm']:.2f} s"),
+        ("the same, cold (empty numba cache: compiles the rules)",
+         f"{figures['run_seconds']['cold']:.2f} s"),
+        (f"Dask `--workers 2` against threads ({dask['trials']:,} trials, cluster start "
+         "and stop included)", f"{dask['workers_2_over_threads']:.2f} "
+         f"({dask['workers_2_trials_per_second']:,} against "
+         f"{dask['threads_trials_per_second']:,} trials/s)"),
+        ("peak memory of a sweep process, " + " and ".join(memory) + " trials",
+         " and ".join(f"{v:.0f} MiB" for v in memory.values())),
+    ]
+    table = "| measured | value |\n|---|---|\n" + "".join(f"| {a} | {b} |\n" for a, b in rows)
+    return (f"On {machine['cpus']} cores ({machine['processor']}, numba {machine['numba']}, "
+            f"{machine['numba_threads']} threads), `{figures['command']}`:\n\n{table}")
+
+
+def replace_section(readme: str, marker: str, body: str) -> str:
+    """Replace what follows ``<!-- marker -->`` up to the next blank line after a fenced
+    block or a paragraph."""
+    pattern = rf"(<!-- {marker} -->\n)(```\n.*?```\n|.*?\n\n)"
+    replaced, found = re.subn(pattern, lambda m: m.group(1) + body + ("" if body.endswith(
+        "```\n") else "\n"), readme, count=1, flags=re.S)
+    if not found:
+        raise SystemExit(f"README.md has no <!-- {marker} --> section")
+    return replaced
+
+
+def main() -> None:
+    readme = README.read_text(encoding="utf-8")
+    readme = replace_section(readme, "run-output", fenced(command_output("run", SCENARIO)))
+    readme = replace_section(readme, "sweep-output",
+                             fenced(command_output(*MAIN_COMMAND, "--quiet")))
+    readme = replace_section(readme, "results", results_section())
+    if (ROOT / "results" / "benchmark.json").exists():
+        readme = replace_section(readme, "benchmark", benchmark_section())
+    README.write_text(readme, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
