@@ -87,11 +87,10 @@ def benchmark_section() -> str:
 
 
 def replace_section(readme: str, marker: str, body: str) -> str:
-    """Replace what follows ``<!-- marker -->`` up to the next blank line after a fenced
-    block or a paragraph."""
-    pattern = rf"(<!-- {marker} -->\n)(```\n.*?```\n|.*?\n\n)"
-    replaced, found = re.subn(pattern, lambda m: m.group(1) + body + ("" if body.endswith(
-        "```\n") else "\n"), readme, count=1, flags=re.S)
+    """Replace what stands between ``<!-- marker -->`` and ``<!-- /marker -->``."""
+    pattern = rf"(<!-- {marker} -->\n).*?(<!-- /{marker} -->)"
+    replaced, found = re.subn(pattern, lambda m: m.group(1) + body + m.group(2), readme,
+                              count=1, flags=re.S)
     if not found:
         raise SystemExit(f"README.md has no <!-- {marker} --> section")
     return replaced
