@@ -7,6 +7,7 @@ when its top level has both ``schema`` and ``expect`` keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def _declares_expectations(path: Path) -> bool:
 
 
 class ScenarioFile(pytest.File):
-    def collect(self):
+    def collect(self) -> Iterator[pytest.Item]:
         yield ScenarioExpectations.from_parent(self, name="expect")
 
 
@@ -46,12 +47,13 @@ class ScenarioExpectations(pytest.Item):
         if not report.passed:
             raise ExpectationFailure(report.text())
 
-    def repr_failure(self, excinfo, style=None):
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: str | None = None) -> str:
         if isinstance(excinfo.value, (ExpectationFailure, ScenarioError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 
-    def reportinfo(self):
+    def reportinfo(self) -> tuple[Path, None, str]:
         return self.path, None, f"{self.path.name}: expect"
 
 

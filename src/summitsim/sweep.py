@@ -10,6 +10,7 @@ under ``OUT/blocks/``; only per-block counts are kept, so memory stays flat.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import itertools
 import json
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
@@ -253,9 +255,7 @@ def run_sweep(
                        sum(task.trials for task in todo))
 
 
-def _progress_bar(total: int, enabled: bool):
-    from tqdm import tqdm
-
+def _progress_bar(total: int, enabled: bool) -> tqdm:
     return tqdm(total=total, unit="trial", unit_scale=True, file=sys.stderr,
                 disable=not enabled, desc="sweep", smoothing=0.1, mininterval=0.5)
 
@@ -271,7 +271,7 @@ def default_out(scenario: Scenario, grid: Grid) -> Path:
     return Path("results") / scenario.name / ("sweep-" + "-".join(grid.paths))
 
 
-def sweep_from_args(args) -> int:
+def sweep_from_args(args: argparse.Namespace) -> int:
     """The ``summitsim sweep`` command: run, write ``summary.csv``, ``manifest.json`` and
     ``p_summit.png`` under the output folder, print a summary."""
     from summitsim.report import print_summary, write_outputs
@@ -298,7 +298,7 @@ def _block_trials() -> int:
     return int(os.environ.get("SUMMITSIM_BLOCK_TRIALS", BLOCK_TRIALS))
 
 
-def choose_backend(args) -> tuple[Backend, str]:
+def choose_backend(args: argparse.Namespace) -> tuple[Backend, str]:
     """The backend the flags ask for: numba threads, an embedded or an existing Dask cluster."""
     if getattr(args, "workers", None) or getattr(args, "scheduler", None):
         from summitsim.cluster import dask_backend
