@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections import Counter
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from processes import free_port, stop
 from test_resume import BLOCK_TRIALS, ROOT, SCENARIO, summary_of, sweep_args
 
 from summitsim import cluster
@@ -35,23 +35,6 @@ WORKERS = 4  # two ``dask worker`` processes of two single-threaded workers each
 def threads_summary(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("threads")
     return summary_of(sweep_args(out, TRIALS), out)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process started here, by its id: politely, then for good."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

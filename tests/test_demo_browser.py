@@ -12,7 +12,6 @@ Skipped only when ``/usr/bin/chromium`` is missing and ``CI`` is unset; under CI
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PageTimeout
 from playwright.sync_api import sync_playwright
+from processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,11 +47,6 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
@@ -85,12 +80,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until_serving(url, server, log)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture()
