@@ -111,6 +111,25 @@ def run_startup(cold: bool) -> float:
     return min(times)
 
 
+def classroom_curve_seconds() -> float:
+    """Seconds the classroom page takes to recompute its P(summit) curve after a slider
+    moves (kernel warm; best of 3 distinct slider values, so no cached answer)."""
+    from summitsim.demo import app
+
+    sliders = app.model_params(str(SCENARIO), load_scenario(SCENARIO))
+    values = {path: slider["value"] for path, slider in sliders.items()
+              if isinstance(slider, dict) and slider["type"] == "SliderFloat"
+              and path != "putin.softness"}
+    app.p_summit_curve(str(SCENARIO), tuple(sorted(values.items())), "putin.softness")
+    times = []
+    for patience in (0.41, 0.42, 0.43):
+        moved = tuple(sorted({**values, "trump.patience": patience}.items()))
+        started = time.perf_counter()
+        app.p_summit_curve(str(SCENARIO), moved, "putin.softness")
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
 def cluster_figures(quick: bool) -> dict[str, object]:
     """Dask overhead and peak memory, from ``benchmark_memory.py``."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -140,6 +159,7 @@ def main() -> None:
         "mesa_trials_per_second": round(mesa_tps, 1),
         "kernel_over_mesa": round(kernel_tps / mesa_tps),
         "sweep": {k: round(v) for k, v in sweep_rate(100_000 if quick else 5_000_000).items()},
+        "classroom_curve_seconds": round(classroom_curve_seconds(), 3),
         "run_seconds": {"cold": round(run_startup(cold=True), 2),
                         "warm": round(run_startup(cold=False), 2)},
         **cluster_figures(quick),

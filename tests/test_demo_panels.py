@@ -3,7 +3,6 @@ its P(summit) curve."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -91,15 +90,15 @@ def test_every_figure_builds_at_every_stage():
         model.step()
 
 
-def test_the_curve_redraws_within_a_second():
+def test_the_curve_follows_the_other_sliders():
+    """(How fast it redraws is measured by experiments/benchmark.py, not asserted here.)"""
     values = tuple(sorted((k, v) for k, v in baseline_params().items()
                           if isinstance(v, float) and k != "putin.softness"))
-    app.p_summit_curve(BUDAPEST, values, "putin.softness")  # compiles and warms the kernel
-    moved = tuple((k, v + 0.01 if k == "trump.patience" else v) for k, v in values)
-    started = time.perf_counter()
-    curve = app.p_summit_curve(BUDAPEST, moved, "putin.softness")
-    figure = panels.p_summit_figure(curve, 0.05)
-    assert time.perf_counter() - started < 1.0
-    assert figure.axes
-    assert curve.p_summit[0] < 0.1
-    assert curve.p_summit[-1] > 0.5
+    # a lower patience means Trump walks out later: the slider pins it (no uniform draw)
+    patient = tuple((k, 0.3 if k == "trump.patience" else v) for k, v in values)
+    curve = app.p_summit_curve(BUDAPEST, patient, "putin.softness")
+    baseline = app.p_summit_curve(BUDAPEST, values, "putin.softness")
+    assert panels.p_summit_figure(curve, 0.05).axes
+    assert baseline.p_summit[0] < 0.1 < 0.5 < baseline.p_summit[-1]
+    assert (curve.p_summit >= baseline.p_summit - 0.02).all()
+    assert curve.p_summit[0] > baseline.p_summit[0] + 0.1

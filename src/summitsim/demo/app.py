@@ -32,7 +32,7 @@ from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.model import SummitModel
 from summitsim.paths import get_value, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
-from summitsim.sweep import Grid, SweepPlan, run_sweep
+from summitsim.sweep import Grid, SweepPlan, held_fixed, run_sweep
 
 #: Served when ``SUMMITSIM_SCENARIO`` is unset.
 DEFAULT_SCENARIO = "scenarios/budapest_2025.yaml"
@@ -87,6 +87,16 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
     return params
 
 
+def with_sliders(scenario_file: str, values: dict[str, float]) -> Scenario:
+    """The scenario with the slider values. A slider moved away from the file's value pins
+    that value: its ``uniform`` uncertainty, which would ignore the slider in a seeded run
+    and in the curve, is not drawn (as for a swept path)."""
+    written = load_scenario(scenario_file)
+    moved = [path for path, value in values.items()
+             if value != get_value(written, resolve(written, path))]
+    return held_fixed(with_values(written, values), moved)
+
+
 class ClassroomModel(SummitModel):
     """A :class:`SummitModel` built the way SolaraViz rebuilds models on Reset: from the
     scenario file, the slider values (keyword arguments named by parameter path, e.g.
@@ -101,7 +111,7 @@ class ClassroomModel(SummitModel):
         del scenario
         chosen = {path: float(value) for path, value in values.items()}
         trial = parse_seed(seed)
-        super().__init__(with_values(load_scenario(scenario_file), chosen), seed=trial)
+        super().__init__(with_sliders(scenario_file, chosen), seed=trial)
         self.scenario_file = scenario_file
         self.slider_values = chosen
         self.trial_seed = trial
@@ -118,9 +128,10 @@ def p_summit_curve(scenario_file: str, others: tuple[tuple[str, float], ...],
                    path: str) -> panels.Curve:
     """P(summit) over ``path`` from 0 to 1 with the other parameters at ``others``
     (``(path, value)`` pairs), by the Monte Carlo kernel (:data:`CURVE_TRIALS` trials per
-    point, seed :data:`CURVE_SEED`). Cached: every student starts from the same sliders,
-    and moving only ``path`` moves the marker, not the curve."""
-    scenario = with_values(load_scenario(scenario_file), dict(others))
+    point, seed :data:`CURVE_SEED`), moved sliders pinned (:func:`with_sliders`).
+    Cached: every student starts from the same sliders, and moving only ``path`` moves
+    the marker, not the curve."""
+    scenario = with_sliders(scenario_file, dict(others))
     grid = np.linspace(0.0, 1.0, CURVE_POINTS)
     plan = SweepPlan(scenario, Grid((path,), (tuple(float(v) for v in grid),)),
                      CURVE_TRIALS, CURVE_SEED)
