@@ -74,6 +74,8 @@ def benchmark_section() -> str:
          f"{figures['run_seconds']['warm']:.2f} s"),
         ("the same, cold (empty numba cache: compiles the rules)",
          f"{figures['run_seconds']['cold']:.2f} s"),
+        ("the same, warm, typed as `uv run summitsim run ...` (uv checks the environment "
+         "first)", f"{figures['run_seconds']['warm_through_uv_run']:.2f} s"),
         ("the classroom page's P(summit) curve, recomputed after a slider moves",
          f"{figures['classroom_curve_seconds']:.2f} s"),
         (f"Dask `--workers 2` against threads ({dask['trials']:,} trials, cluster start "
