@@ -151,10 +151,9 @@ def write_outputs(result: SweepResult, out: Path, scenario_file: str) -> Summary
     return summary
 
 
-def print_summary(result: SweepResult, out: Path) -> None:
+def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
     """A short table of P(summit) per point (at most 25 lines), the tipping point and where
     the files are."""
-    summary = summarise(result)
     plan = result.plan
     print(f"{plan.scenario.title}: {plan.trials:,} trials at each of {len(summary.rows)} "
           f"grid points, seed {plan.seed}")

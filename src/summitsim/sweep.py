@@ -287,8 +287,7 @@ def sweep_from_args(args: argparse.Namespace) -> int:
         print(f"\nInterrupted. Finished blocks are kept in {out}/blocks; continue with the "
               "same command and --resume.", file=sys.stderr)
         return 130
-    write_outputs(result, out, args.file)
-    print_summary(result, out)
+    print_summary(result, write_outputs(result, out, args.file), out)
     return 0
 
 
