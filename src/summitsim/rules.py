@@ -28,7 +28,7 @@ def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     """Linear additive utility ``u(x) = 1 - sum_k w_k |x_k - a_k|``, in ``[0, 1]``.
 
     >>> import numpy as np
-    >>> utility(np.array([0.5, 1.0]), np.array([0.0, 1.0]), np.array([0.4, 0.6]))
+    >>> float(utility(np.array([0.5, 1.0]), np.array([0.0, 1.0]), np.array([0.4, 0.6])))
     0.8
     """
     return 1.0 - distance(x, ideal, salience)
