@@ -6,6 +6,8 @@ Each section follows a marker comment (``<!-- name -->``) and is rewritten whole
 * ``sweep-output``: what the README's main command prints;
 * ``results``: P(summit) at the baseline and the tipping point, read from
   ``results/budapest_2025/softness/`` (written by ``softness_sweep.py``);
+* ``sensitivity``: the largest effects in ``results/budapest_2025/sensitivity/``
+  (written by ``sensitivity.py``);
 * ``benchmark``: the table of ``results/benchmark.json`` (written by ``benchmark.py``).
 
 ``tests/test_readme.py`` checks that the README still says what these sources say.
@@ -54,6 +56,17 @@ def results_section() -> str:
         f"{tipping['ci_high']:.4f}, parametric bootstrap of the "
         f"{len(manifest['grid']['putin.softness'])} points).\n"
     )
+
+
+def sensitivity_section(shown: int = 5) -> str:
+    """The largest effects of ``results/budapest_2025/sensitivity/sensitivity.csv``."""
+    path = ROOT / "results" / "budapest_2025" / "sensitivity" / "sensitivity.csv"
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))[:shown]
+    return "".join(
+        f"- `{r['path']}` {float(r['low']):g} -> {float(r['high']):g}: P(summit) "
+        f"{float(r['p_low']):.4f} -> {float(r['p_high']):.4f} "
+        f"({float(r['effect']):+.4f})\n" for r in rows)
 
 
 def benchmark_section() -> str:
@@ -106,6 +119,7 @@ def main() -> None:
     readme = replace_section(readme, "sweep-output",
                              fenced(command_output(*MAIN_COMMAND, "--quiet")))
     readme = replace_section(readme, "results", results_section())
+    readme = replace_section(readme, "sensitivity", sensitivity_section())
     if (ROOT / "results" / "benchmark.json").exists():
         readme = replace_section(readme, "benchmark", benchmark_section())
     README.write_text(readme, encoding="utf-8")

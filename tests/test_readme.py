@@ -66,6 +66,17 @@ def test_results_numbers_come_from_the_results_files():
     assert manifest["trials"] == 100_000 and len(manifest["grid"]["putin.softness"]) == 41
 
 
+def test_sensitivity_lines_come_from_the_csv():
+    import csv
+
+    path = RESULTS / "budapest_2025" / "sensitivity" / "sensitivity.csv"
+    with open(path, newline="") as handle:
+        top = next(csv.DictReader(handle))
+    text = section_after("sensitivity")
+    assert f"`{top['path']}`" in text
+    assert f"({float(top['effect']):+.4f})" in text
+
+
 def test_benchmark_table_comes_from_benchmark_json():
     path = RESULTS / "benchmark.json"
     if not path.exists():

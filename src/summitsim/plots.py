@@ -25,6 +25,7 @@ from summitsim.atomic import replacing
 if TYPE_CHECKING:
     from summitsim.model import SummitModel
     from summitsim.report import Summary
+    from summitsim.sensitivity import Sensitivity
 
 #: Colours of the first and second side, and of events.
 SIDE_COLOURS = ("#1f5fa8", "#b3261e")
@@ -185,4 +186,27 @@ def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
     axis.set_ylabel(paths[1])
     trials = int(summary.column("trials")[0])
     axis.set_title(f"{title}: P(summit)\n({trials:,} trials per point)")
+    return figure
+
+
+def sensitivity_figure(title: str, rows: Sequence[Sensitivity], baseline: float) -> Figure:
+    """A tornado chart: for each parameter, P(summit) a step below and a step above the
+    scenario's value, largest effect on top, against the baseline P(summit)."""
+    shown = list(rows)[::-1]
+    figure, axis = plt.subplots(figsize=(9, 0.42 * len(shown) + 1.6))
+    for i, row in enumerate(shown):
+        axis.plot([row.p_low, row.p_high], [i, i], color="#9e9e9e", linewidth=6,
+                  solid_capstyle="butt", zorder=1)
+        axis.scatter([row.p_low], [i], color="#1f5fa8", zorder=2,
+                     label="a step lower" if i == 0 else None)
+        axis.scatter([row.p_high], [i], color="#b3261e", zorder=2,
+                     label="a step higher" if i == 0 else None)
+    axis.axvline(baseline, color="black", linestyle=":", linewidth=1,
+                 label=f"the scenario as written ({baseline:.3f})")
+    axis.set_yticks(range(len(shown)),
+                    [f"{r.path}  ({r.low:g} / {r.high:g})" for r in shown], fontsize=8)
+    axis.set_xlabel("P(summit is held)")
+    axis.set_title(f"{title}: what moves P(summit)\n(one parameter at a time, "
+                   "same draws for everything else)")
+    axis.legend(loc="lower right", fontsize=8)
     return figure
