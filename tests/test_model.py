@@ -19,7 +19,8 @@ import yaml
 
 from summitsim import rules
 from summitsim.arrays import compile_scenario
-from summitsim.model import APPROVAL, SummitModel
+from summitsim.draws import APPROVAL
+from summitsim.model import SummitModel
 from summitsim.scenario import Scenario, parse_scenario
 
 TOY = """

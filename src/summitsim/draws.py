@@ -27,8 +27,10 @@ from numba import njit
 
 #: Counter of the first noise number (slot 0 of contact 0); uncertainty uses counters below.
 NOISE_COUNTER = 1 << 40
-#: Judgement slots per contact, in the order of design.md section 2.
+#: Judgement slots per contact, in the order of design.md section 2: S judges x_F,
+#: F judges x_S, approval by side j at APPROVAL + j, review by side j at REVIEW + j.
 NOISE_SLOTS = 6
+S_JUDGES, F_JUDGES, APPROVAL, REVIEW = 0, 1, 2, 4
 
 #: Uncertainty forms, as codes the kernel reads.
 UNIFORM, NORMAL, LOGNORMAL, BETA, DIRICHLET = 0, 1, 2, 3, 4

@@ -148,19 +148,21 @@ def negotiate(
         _propose(params, mover, issues, offers[other], aim_mover, offers[mover])
         value = _value(params, other, issues, offers[mover])
         agreed = -1
-        if rules.accepts(value, _judgement_noise(sd, key, given_noise, t, 0), aim_other):
+        noise = _judgement_noise(sd, key, given_noise, t, draws.S_JUDGES)
+        if rules.accepts(value, noise, aim_other):
             agreed = mover
         else:
             _propose(params, other, issues, offers[mover], aim_other, offers[other])
             value = _value(params, mover, issues, offers[other])
-            if rules.accepts(value, _judgement_noise(sd, key, given_noise, t, 1), aim_mover):
+            noise = _judgement_noise(sd, key, given_noise, t, draws.F_JUDGES)
+            if rules.accepts(value, noise, aim_mover):
                 agreed = other
         if agreed >= 0:
             framework[:] = offers[agreed]
             outcome, decider, contact = SUMMIT, -1, t
             for j in (mover, other):
                 value = _value(params, j, issues, framework)
-                noise = _judgement_noise(sd, key, given_noise, t, 2 + j)
+                noise = _judgement_noise(sd, key, given_noise, t, draws.APPROVAL + j)
                 if not rules.approves(value, noise, _scalar(params, j, issues, RESERVATION)):
                     outcome, decider = VETOED, j
                     break
@@ -169,7 +171,7 @@ def negotiate(
             if not reviewed[t, j]:
                 continue
             value = _value(params, j, issues, offers[1 - j])
-            noise = _judgement_noise(sd, key, given_noise, t, 4 + j)
+            noise = _judgement_noise(sd, key, given_noise, t, draws.REVIEW + j)
             if rules.cancels(value, noise, _scalar(params, j, issues, PATIENCE)):
                 outcome, decider, contact = CANCELLED, j, t
                 break

@@ -35,8 +35,6 @@ from summitsim.arrays import (
 )
 from summitsim.scenario import Consequence, Scenario
 
-#: Noise slots of one contact (design.md section 2).
-S_JUDGES, F_JUDGES, APPROVAL, REVIEW = 0, 1, 2, 4
 _DAY = timedelta(days=1)
 
 
@@ -230,13 +228,13 @@ class SummitModel(mesa.Model):
         if toward is None:
             toward = self.principals[other].ideal
         self._make_offer(record, mover, self.negotiators[mover].propose(toward, t, contacts))
-        if self.negotiators[other].accepts(self.latest[mover], self.noise[t, S_JUDGES], t,
+        if self.negotiators[other].accepts(self.latest[mover], self.noise[t, draws.S_JUDGES], t,
                                            contacts):
             self._agree(record, other, mover)
             return
         counter = self.negotiators[other].propose(self.latest[mover], t, contacts)
         self._make_offer(record, other, counter)
-        if self.negotiators[mover].accepts(counter, self.noise[t, F_JUDGES], t, contacts):
+        if self.negotiators[mover].accepts(counter, self.noise[t, draws.F_JUDGES], t, contacts):
             self._agree(record, mover, other)
             return
         self._agenda[self.today + _DAY].append(partial(self._review, t))
@@ -264,7 +262,7 @@ class SummitModel(mesa.Model):
     def _approve(self, t: int, framework: np.ndarray) -> None:
         for j in (self.first, 1 - self.first):
             principal = self.principals[j]
-            if not principal.approves(framework, self.noise[t, APPROVAL + j]):
+            if not principal.approves(framework, self.noise[t, draws.APPROVAL + j]):
                 self._log(self.today, "vetoed", f"{principal.name} vetoes the framework "
                           f"(worth {principal.value(framework):.3f}, below the value of no "
                           f"summit {principal.reservation:.3f})")
@@ -281,7 +279,7 @@ class SummitModel(mesa.Model):
                 continue
             offer = self.latest[1 - j]
             worth = principal.value(offer)
-            if principal.cancels(offer, self.noise[t, REVIEW + j]):
+            if principal.cancels(offer, self.noise[t, draws.REVIEW + j]):
                 self._log(self.today, "cancelled", f"{principal.name} cancels the summit: "
                           f"the other side's offer is worth {worth:.3f}, below its patience "
                           f"{principal.patience:.3f}")

@@ -63,10 +63,6 @@ class Grid:
             values.append(tuple(float(f"{v:.12g}") for v in np.linspace(start, stop, num)))
         return cls(tuple(paths), tuple(values))
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(v) for v in self.values)
-
     def points(self) -> list[tuple[float, ...]]:
         """Every point, in order (row-major)."""
         return list(itertools.product(*self.values))
