@@ -141,3 +141,16 @@ def test_an_unreachable_scheduler_is_bad_input(tmp_path: Path, capsys, monkeypat
     assert status == 2 and err.count("\n") == 1
     assert err.startswith("summitsim sweep: error: --scheduler: no Dask scheduler answered at "
                           f"{address} within 1 s")
+
+
+def test_a_ctrl_c_while_a_result_is_fetched_waits_for_the_fetch() -> None:
+    """distributed's blocking calls print tracebacks when interrupted midway."""
+    fetched = []
+
+    with pytest.raises(KeyboardInterrupt):
+        with cluster._ctrl_c_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            fetched.append("result")
+
+    assert fetched == ["result"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -63,11 +63,15 @@ def embedded_client(workers: int) -> Iterator[Client]:
     """A client of a new cluster of ``workers`` single-threaded worker processes on this
     machine (loopback only, no dashboard), closed on exit."""
     # the setting is read when the nannies are made; Ctrl-C is left to this process, which
-    # then closes the cluster, instead of every worker stopping on its own with a traceback
+    # then closes the cluster, instead of every worker stopping on its own with a traceback.
+    # The cluster's logs are silenced: what matters reaches this process through the
+    # client (a failed block raises here, a lost worker's blocks are recomputed), while
+    # distributed's own shutdown races (a heartbeat cut off as a worker closes, dask
+    # distributed issue 7192) would print tracebacks after a run that went well.
     with dask.config.set({NUMBA_THREADS_SETTING: "1"}), _children_ignore_ctrl_c():
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None,
-                               silence_logs=logging.ERROR)
+                               silence_logs=logging.CRITICAL)
     try:
         with Client(cluster) as client:
             yield client
@@ -79,10 +83,31 @@ def embedded_client(workers: int) -> Iterator[Client]:
 def _children_ignore_ctrl_c() -> Iterator[None]:
     """Processes started inside ignore SIGINT (an ignored signal stays ignored across exec;
     Python then keeps it ignored). A Ctrl-C meanwhile, in the main thread, is lost."""
+    with _ctrl_c_handled_by(signal.SIG_IGN):
+        yield
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C inside is held and raised as :class:`KeyboardInterrupt` once the block has
+    finished. Blocking calls of distributed's client (``Future.result``) go through
+    ``distributed.utils.sync``, which logs tracebacks when a KeyboardInterrupt lands in
+    it; a block result is already computed, so holding the signal costs milliseconds."""
+    held: list[int] = []
+    with _ctrl_c_handled_by(lambda signum, frame: held.append(signum)):
+        yield
+    if held:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def _ctrl_c_handled_by(handler: Callable | int) -> Iterator[None]:
+    """SIGINT goes to ``handler`` inside (signals are only for the main thread: elsewhere
+    nothing changes)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.signal(signal.SIGINT, handler)
     try:
         yield
     finally:
@@ -154,7 +179,8 @@ def reduce_as_completed(tasks: Iterable[BlockTask], submit: Callable[[BlockTask]
     running = as_completed([start(task) for task in itertools.islice(queue, limit)])
     for future in running:
         task = in_flight.pop(future.key, None)
-        counts = future.result()
+        with _ctrl_c_held():
+            counts = future.result()
         future.release()
         if task is not None and (task.point, task.block) not in finished:
             finished.add((task.point, task.block))
