@@ -55,7 +55,7 @@ def sensitivity(
     """The sensitivity of P(summit) to each of ``paths`` (default: :func:`default_paths`),
     largest absolute effect first."""
     found = [_one(scenario, path, step, trials, seed)
-             for path in (paths or default_paths(scenario))]
+             for path in (default_paths(scenario) if paths is None else paths)]
     return sorted(found, key=lambda s: -abs(s.effect))
 
 
