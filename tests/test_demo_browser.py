@@ -47,8 +47,6 @@ pytestmark = [
 ]
 
 
-
-
 def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
     """Poll ``url`` until it answers 200; fail with the server's output if it exits or
     takes longer than :data:`SERVER_START_S`."""
