@@ -81,17 +81,35 @@ def sweep_rate(trials_per_point: int) -> dict[str, float]:
     total = trials_per_point * 21
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        result = run_sweep(SweepPlan(scenario, grid, trials_per_point, 0), Path(out),
-                           progress=False)
+        result = run_sweep(
+            SweepPlan(scenario, grid, trials_per_point, 0), Path(out), progress=False
+        )
         write_outputs(result, Path(out), str(SCENARIO))
         in_process = total / (time.perf_counter() - started)
         started = time.perf_counter()
-        subprocess.run([CLI, "sweep", str(SCENARIO), "--over", "putin.softness=0:1:21",
-                        "--trials", str(trials_per_point), "--out", out, "--quiet"],
-                       check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [
+                CLI,
+                "sweep",
+                str(SCENARIO),
+                "--over",
+                "putin.softness=0:1:21",
+                "--trials",
+                str(trials_per_point),
+                "--out",
+                out,
+                "--quiet",
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         command = total / (time.perf_counter() - started)
-    return {"trials": total, "in_process_trials_per_second": in_process,
-            "command_trials_per_second": command}
+    return {
+        "trials": total,
+        "in_process_trials_per_second": in_process,
+        "command_trials_per_second": command,
+    }
 
 
 def run_startup(cold: bool, through_uv: bool = False) -> float:
@@ -118,9 +136,11 @@ def classroom_curve_seconds() -> float:
     from summitsim.demo import app
 
     sliders = app.model_params(str(SCENARIO), load_scenario(SCENARIO))
-    values = {path: slider["value"] for path, slider in sliders.items()
-              if isinstance(slider, dict) and slider["type"] == "SliderFloat"
-              and path != "putin.softness"}
+    values = {
+        path: slider["value"]
+        for path, slider in sliders.items()
+        if isinstance(slider, dict) and slider["type"] == "SliderFloat" and path != "putin.softness"
+    }
     app.p_summit_curve(str(SCENARIO), tuple(sorted(values.items())), "putin.softness")
     times = []
     for patience in (0.41, 0.42, 0.43):
@@ -137,8 +157,10 @@ def cluster_figures(quick: bool) -> dict[str, object]:
     import benchmark_memory
 
     overhead = benchmark_memory.dask_overhead(2_000_000 if quick else 20_000_000)
-    memory = {f"{n:.0e}": benchmark_memory.peak_memory(n)
-              for n in ((10**6, 10**7) if quick else (10**7, 10**8))}
+    memory = {
+        f"{n:.0e}": benchmark_memory.peak_memory(n)
+        for n in ((10**6, 10**7) if quick else (10**7, 10**8))
+    }
     return {"dask": overhead, "peak_memory_mib": memory}
 
 
@@ -151,19 +173,26 @@ def main() -> None:
     kernel_tps = kernel_rate(2_000_000 if quick else 20_000_000)
     mesa_tps = mesa_rate(100 if quick else 1000)
     figures = {
-        "machine": {"cpus": os.cpu_count(), "numba_threads": numba.get_num_threads(),
-                    "python": platform.python_version(), "numba": numba.__version__,
-                    "numpy": np.__version__, "summitsim": __version__,
-                    "processor": platform.processor() or platform.machine()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "numba_threads": numba.get_num_threads(),
+            "python": platform.python_version(),
+            "numba": numba.__version__,
+            "numpy": np.__version__,
+            "summitsim": __version__,
+            "processor": platform.processor() or platform.machine(),
+        },
         "scenario": "scenarios/budapest_2025.yaml",
         "kernel_trials_per_second": round(kernel_tps),
         "mesa_trials_per_second": round(mesa_tps, 1),
         "kernel_over_mesa": round(kernel_tps / mesa_tps),
         "sweep": {k: round(v) for k, v in sweep_rate(100_000 if quick else 5_000_000).items()},
         "classroom_curve_seconds": round(classroom_curve_seconds(), 3),
-        "run_seconds": {"cold": round(run_startup(cold=True), 2),
-                        "warm": round(run_startup(cold=False), 2),
-                        "warm_through_uv_run": round(run_startup(False, through_uv=True), 2)},
+        "run_seconds": {
+            "cold": round(run_startup(cold=True), 2),
+            "warm": round(run_startup(cold=False), 2),
+            "warm_through_uv_run": round(run_startup(False, through_uv=True), 2),
+        },
         **cluster_figures(quick),
         "command": "uv run python experiments/benchmark.py" + (" --quick" if quick else ""),
     }

@@ -28,9 +28,11 @@ SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
 CLI = str(Path(sys.executable).parent / "summitsim")
 #: Runs its arguments as a command, then prints the peak resident memory (KiB on Linux) of
 #: that command, its only child: a fresh process, so no earlier child counts.
-_PROBE = ("import resource, subprocess, sys\n"
-          "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-          "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+_PROBE = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def peak_memory(trials: int) -> float:
@@ -39,10 +41,25 @@ def peak_memory(trials: int) -> float:
     in a fresh process as ``getrusage(RUSAGE_CHILDREN).ru_maxrss``."""
     with tempfile.TemporaryDirectory() as out:
         probe = subprocess.run(
-            [sys.executable, "-c", _PROBE, CLI, "sweep", str(SCENARIO),
-             "--over", "putin.softness=0.5:0.5:1", "--trials", str(trials), "--out", out,
-             "--quiet"],
-            check=True, capture_output=True, text=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-c",
+                _PROBE,
+                CLI,
+                "sweep",
+                str(SCENARIO),
+                "--over",
+                "putin.softness=0.5:0.5:1",
+                "--trials",
+                str(trials),
+                "--out",
+                out,
+                "--quiet",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
     return int(probe.stdout.split()[-1]) / 1024
 
@@ -53,8 +70,9 @@ def dask_overhead(trials: int, points: int = 5) -> dict[str, float | int | str]:
     start, workers' kernel load and cluster stop included), their ratio, and the seconds
     ``--workers 2`` takes for a single 1,000-trial block (mostly start and stop)."""
     scenario = load_scenario(SCENARIO)
-    plan = SweepPlan(scenario, Grid.parse(scenario, [f"putin.softness=0:1:{points}"]),
-                     trials // points, seed=0)
+    plan = SweepPlan(
+        scenario, Grid.parse(scenario, [f"putin.softness=0:1:{points}"]), trials // points, seed=0
+    )
     tiny = SweepPlan(scenario, Grid((), ()), 1000, seed=0)
     run_sweep(tiny, progress=False)  # load the kernel here
     workers_2 = dask_backend(workers=2, scheduler=None)[0]
@@ -79,8 +97,10 @@ def _seconds(plan: SweepPlan, backend) -> float:
 
 def main() -> None:
     sizes = [int(float(arg)) for arg in sys.argv[1:]] or [10**7, 10**8]
-    figures = {"dask": dask_overhead(sizes[0]),
-               "peak_memory_mib": {f"{n:.0e}": round(peak_memory(n), 1) for n in sizes}}
+    figures = {
+        "dask": dask_overhead(sizes[0]),
+        "peak_memory_mib": {f"{n:.0e}": round(peak_memory(n), 1) for n in sizes},
+    }
     print(json.dumps(figures, indent=2))
 
 

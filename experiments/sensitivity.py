@@ -34,8 +34,10 @@ def main() -> None:
     writer.writeheader()
     writer.writerows(row.to_row() for row in rows)
     write_text(OUT / "sensitivity.csv", table.getvalue())
-    save_figure(sensitivity_figure(scenario.title, [r for r in rows if r.effect != 0],
-                                   baseline), OUT / "tornado.png")
+    save_figure(
+        sensitivity_figure(scenario.title, [r for r in rows if r.effect != 0], baseline),
+        OUT / "tornado.png",
+    )
     for row in rows:
         print(f"{row.path:>22}  {row.p_low:.4f} -> {row.p_high:.4f}  ({row.effect:+.4f})")
 

@@ -24,8 +24,14 @@ OUT = ROOT / "results" / "budapest_2025"
 
 SWEEPS = {
     "softness": ["--over", "putin.softness=0:1:41", "--trials", "100000"],
-    "softness_patience": ["--over", "putin.softness=0:1:21", "--over",
-                          "trump.patience=0.3:0.7:17", "--trials", "50000"],
+    "softness_patience": [
+        "--over",
+        "putin.softness=0:1:21",
+        "--over",
+        "trump.patience=0.3:0.7:17",
+        "--trials",
+        "50000",
+    ],
 }
 
 

@@ -31,8 +31,7 @@ MAIN_COMMAND = ["sweep", SCENARIO, "--over", "putin.softness=0:1:21", "--trials"
 
 
 def command_output(*args: str) -> str:
-    return subprocess.run([CLI, *args], capture_output=True, text=True, check=True,
-                          cwd=ROOT).stdout
+    return subprocess.run([CLI, *args], capture_output=True, text=True, check=True, cwd=ROOT).stdout
 
 
 def fenced(text: str) -> str:
@@ -66,7 +65,9 @@ def sensitivity_section(shown: int = 5) -> str:
     return "".join(
         f"- `{r['path']}` {float(r['low']):g} -> {float(r['high']):g}: P(summit) "
         f"{float(r['p_low']):.4f} -> {float(r['p_high']):.4f} "
-        f"({float(r['effect']):+.4f})\n" for r in rows)
+        f"({float(r['effect']):+.4f})\n"
+        for r in rows
+    )
 
 
 def benchmark_section() -> str:
@@ -74,40 +75,62 @@ def benchmark_section() -> str:
     sweep, dask, memory = figures["sweep"], figures["dask"], figures["peak_memory_mib"]
     machine = figures["machine"]
     rows = [
-        ("Monte Carlo kernel (budapest_2025, uncertainty and noise drawn in the kernel)",
-         f"{figures['kernel_trials_per_second']:,} trials/s"),
-        (f"`summitsim sweep`, end to end ({sweep['trials']:,} trials over 21 points, "
-         "process start, drawing, kernel, aggregation, checkpoints, files)",
-         f"{sweep['command_trials_per_second']:,} trials/s"),
-        ("the same sweep inside one process (no start-up)",
-         f"{sweep['in_process_trials_per_second']:,} trials/s"),
+        (
+            "Monte Carlo kernel (budapest_2025, uncertainty and noise drawn in the kernel)",
+            f"{figures['kernel_trials_per_second']:,} trials/s",
+        ),
+        (
+            f"`summitsim sweep`, end to end ({sweep['trials']:,} trials over 21 points, "
+            "process start, drawing, kernel, aggregation, checkpoints, files)",
+            f"{sweep['command_trials_per_second']:,} trials/s",
+        ),
+        (
+            "the same sweep inside one process (no start-up)",
+            f"{sweep['in_process_trials_per_second']:,} trials/s",
+        ),
         ("Mesa agent model, the same trials", f"{figures['mesa_trials_per_second']:,} trials/s"),
         ("kernel / Mesa model, per trial", f"{figures['kernel_over_mesa']:,} x"),
-        ("`summitsim run scenarios/budapest_2025.yaml`, warm",
-         f"{figures['run_seconds']['warm']:.2f} s"),
-        ("the same, cold (empty numba cache: compiles the rules)",
-         f"{figures['run_seconds']['cold']:.2f} s"),
-        ("the same, warm, typed as `uv run summitsim run ...` (uv checks the environment "
-         "first)", f"{figures['run_seconds']['warm_through_uv_run']:.2f} s"),
-        ("the classroom page's P(summit) curve, recomputed after a slider moves",
-         f"{figures['classroom_curve_seconds']:.2f} s"),
-        (f"Dask `--workers 2` against threads ({dask['trials']:,} trials, cluster start "
-         "and stop included)", f"{dask['workers_2_over_threads']:.2f} "
-         f"({dask['workers_2_trials_per_second']:,} against "
-         f"{dask['threads_trials_per_second']:,} trials/s)"),
-        ("peak memory of a sweep process, " + " and ".join(memory) + " trials",
-         " and ".join(f"{v:.0f} MiB" for v in memory.values())),
+        (
+            "`summitsim run scenarios/budapest_2025.yaml`, warm",
+            f"{figures['run_seconds']['warm']:.2f} s",
+        ),
+        (
+            "the same, cold (empty numba cache: compiles the rules)",
+            f"{figures['run_seconds']['cold']:.2f} s",
+        ),
+        (
+            "the same, warm, typed as `uv run summitsim run ...` (uv checks the environment first)",
+            f"{figures['run_seconds']['warm_through_uv_run']:.2f} s",
+        ),
+        (
+            "the classroom page's P(summit) curve, recomputed after a slider moves",
+            f"{figures['classroom_curve_seconds']:.2f} s",
+        ),
+        (
+            f"Dask `--workers 2` against threads ({dask['trials']:,} trials, cluster start "
+            "and stop included)",
+            f"{dask['workers_2_over_threads']:.2f} "
+            f"({dask['workers_2_trials_per_second']:,} against "
+            f"{dask['threads_trials_per_second']:,} trials/s)",
+        ),
+        (
+            "peak memory of a sweep process, " + " and ".join(memory) + " trials",
+            " and ".join(f"{v:.0f} MiB" for v in memory.values()),
+        ),
     ]
     table = "| measured | value |\n|---|---|\n" + "".join(f"| {a} | {b} |\n" for a, b in rows)
-    return (f"On {machine['cpus']} cores ({machine['processor']}, numba {machine['numba']}, "
-            f"{machine['numba_threads']} threads), `{figures['command']}`:\n\n{table}")
+    return (
+        f"On {machine['cpus']} cores ({machine['processor']}, numba {machine['numba']}, "
+        f"{machine['numba_threads']} threads), `{figures['command']}`:\n\n{table}"
+    )
 
 
 def replace_section(readme: str, marker: str, body: str) -> str:
     """Replace what stands between ``<!-- marker -->`` and ``<!-- /marker -->``."""
     pattern = rf"(<!-- {marker} -->\n).*?(<!-- /{marker} -->)"
-    replaced, found = re.subn(pattern, lambda m: m.group(1) + body + m.group(2), readme,
-                              count=1, flags=re.S)
+    replaced, found = re.subn(
+        pattern, lambda m: m.group(1) + body + m.group(2), readme, count=1, flags=re.S
+    )
     if not found:
         raise SystemExit(f"README.md has no <!-- {marker} --> section")
     return replaced
@@ -116,8 +139,9 @@ def replace_section(readme: str, marker: str, body: str) -> str:
 def main() -> None:
     readme = README.read_text(encoding="utf-8")
     readme = replace_section(readme, "run-output", fenced(command_output("run", SCENARIO)))
-    readme = replace_section(readme, "sweep-output",
-                             fenced(command_output(*MAIN_COMMAND, "--quiet")))
+    readme = replace_section(
+        readme, "sweep-output", fenced(command_output(*MAIN_COMMAND, "--quiet"))
+    )
     readme = replace_section(readme, "results", results_section())
     readme = replace_section(readme, "sensitivity", sensitivity_section())
     if (ROOT / "results" / "benchmark.json").exists():

@@ -36,106 +36,274 @@ def error_for(text: str, folder: Path, name: str = "bad.yaml") -> tuple[Scenario
 
 # (old, new, line fragment in the new text, field path, text the message must contain)
 CASES = {
-    "unknown field": ("      softness: 0.3", "      softnes: 0.3", "softnes:",
-                      "sides[0].principal.softnes", "allowed fields: id, name, ideal, salience"),
-    "unknown top-level field": ("noise: 0.02", "noise: 0.02\ncolour: red", "colour:", "colour",
-                                "allowed fields: schema, name, title"),
-    "missing field": ("      reservation: 0.4\n", "", "principal:  # the Russian",
-                      "sides[1].principal.reservation",
-                      "required field is missing; allowed: a number in [0, 1)"),
-    "out of range": ("sideline_below: 0.5", "sideline_below: 1.5", "sideline_below",
-                     "sides[1].principal.sideline_below",
-                     "1.5 is out of range; allowed: a number in [0, 1]"),
-    "open end of a range": ("reservation: 0.4\n", "reservation: 1.0\n", "reservation: 1.0",
-                            "sides[1].principal.reservation", "allowed: a number in [0, 1)"),
-    "negative concession": ("concession: 0.5", "concession: -1", "concession: -1",
-                            "sides[1].negotiator.concession", "allowed: a number > 0"),
-    "string for a number": ("reservation: 0.45", 'reservation: "0.45"', "reservation",
-                            "sides[0].principal.reservation",
-                            "got the string '0.45'; allowed: a number in [0, 1)"),
-    "boolean for a number": ("noise: 0.02", "noise: true", "noise", "noise",
-                             "got the boolean true; allowed: a number >= 0"),
-    "string for a mapping": ("negotiator: {id: rubio, name: Marco Rubio}", "negotiator: rubio",
-                             "negotiator: rubio", "sides[0].negotiator",
-                             "allowed: a mapping with fields id, name, concession, hawkishness"),
-    "not an outcome": ("when: cancelled", "when: canceled", "canceled", "consequences[0].when",
-                       "allowed: one of summit, cancelled, vetoed, deadline, collapse"),
-    "not a slug": ("name: test-summit", "name: Test Summit", "name:", "name",
-                   "allowed: a slug"),
-    "not a date": ("start: 2025-10-16", 'start: "next week"', "start:", "start",
-                   "allowed: a date like 2025-10-16"),
-    "not a calendar date": ("start: 2025-10-16", "start: 2025-02-30", "start:", "start",
-                            "2025-02-30 is not a valid date"),
-    "a time of day": ("start: 2025-10-16", "start: 2025-10-16T10:00:00", "start:", "start",
-                      "allowed: a date like 2025-10-16"),
+    "unknown field": (
+        "      softness: 0.3",
+        "      softnes: 0.3",
+        "softnes:",
+        "sides[0].principal.softnes",
+        "allowed fields: id, name, ideal, salience",
+    ),
+    "unknown top-level field": (
+        "noise: 0.02",
+        "noise: 0.02\ncolour: red",
+        "colour:",
+        "colour",
+        "allowed fields: schema, name, title",
+    ),
+    "missing field": (
+        "      reservation: 0.4\n",
+        "",
+        "principal:  # the Russian",
+        "sides[1].principal.reservation",
+        "required field is missing; allowed: a number in [0, 1)",
+    ),
+    "out of range": (
+        "sideline_below: 0.5",
+        "sideline_below: 1.5",
+        "sideline_below",
+        "sides[1].principal.sideline_below",
+        "1.5 is out of range; allowed: a number in [0, 1]",
+    ),
+    "open end of a range": (
+        "reservation: 0.4\n",
+        "reservation: 1.0\n",
+        "reservation: 1.0",
+        "sides[1].principal.reservation",
+        "allowed: a number in [0, 1)",
+    ),
+    "negative concession": (
+        "concession: 0.5",
+        "concession: -1",
+        "concession: -1",
+        "sides[1].negotiator.concession",
+        "allowed: a number > 0",
+    ),
+    "string for a number": (
+        "reservation: 0.45",
+        'reservation: "0.45"',
+        "reservation",
+        "sides[0].principal.reservation",
+        "got the string '0.45'; allowed: a number in [0, 1)",
+    ),
+    "boolean for a number": (
+        "noise: 0.02",
+        "noise: true",
+        "noise",
+        "noise",
+        "got the boolean true; allowed: a number >= 0",
+    ),
+    "string for a mapping": (
+        "negotiator: {id: rubio, name: Marco Rubio}",
+        "negotiator: rubio",
+        "negotiator: rubio",
+        "sides[0].negotiator",
+        "allowed: a mapping with fields id, name, concession, hawkishness",
+    ),
+    "not an outcome": (
+        "when: cancelled",
+        "when: canceled",
+        "canceled",
+        "consequences[0].when",
+        "allowed: one of summit, cancelled, vetoed, deadline, collapse",
+    ),
+    "not a slug": ("name: test-summit", "name: Test Summit", "name:", "name", "allowed: a slug"),
+    "not a date": (
+        "start: 2025-10-16",
+        'start: "next week"',
+        "start:",
+        "start",
+        "allowed: a date like 2025-10-16",
+    ),
+    "not a calendar date": (
+        "start: 2025-10-16",
+        "start: 2025-02-30",
+        "start:",
+        "start",
+        "2025-02-30 is not a valid date",
+    ),
+    "a time of day": (
+        "start: 2025-10-16",
+        "start: 2025-10-16T10:00:00",
+        "start:",
+        "start",
+        "allowed: a date like 2025-10-16",
+    ),
     "schema version": ("schema: 1", "schema: 2", "schema:", "schema", "allowed: 1"),
-    "empty list": ("contacts:\n  - {date: 2025-10-17, label: first call}\n  - date: 2025-10-20",
-                   "contacts: []", "contacts:", "contacts", "0 given; allowed: a list of at least"),
-    "unknown issue": ("ideal: {territory: 1.0, ceasefire: 1.0}",
-                      "ideal: {territory: 1.0, ceasefir: 1.0}", "ceasefir:",
-                      "sides[1].principal.ideal.ceasefir",
-                      "unknown issue 'ceasefir'; allowed: a value for each issue id"),
-    "issue missing": ("salience: {territory: 0.4, ceasefire: 0.6}", "salience: {territory: 0.4}",
-                      "salience: {territory: 0.4}", "sides[0].principal.salience",
-                      "no value for issue ceasefire; allowed"),
-    "zero weights": ("salience: {territory: 0.5, ceasefire: 0.5}",
-                     "salience: {territory: 0, ceasefire: 0}", "salience: {territory: 0,",
-                     "sides[1].principal.salience", "at least one above 0"),
+    "empty list": (
+        "contacts:\n  - {date: 2025-10-17, label: first call}\n  - date: 2025-10-20",
+        "contacts: []",
+        "contacts:",
+        "contacts",
+        "0 given; allowed: a list of at least",
+    ),
+    "unknown issue": (
+        "ideal: {territory: 1.0, ceasefire: 1.0}",
+        "ideal: {territory: 1.0, ceasefir: 1.0}",
+        "ceasefir:",
+        "sides[1].principal.ideal.ceasefir",
+        "unknown issue 'ceasefir'; allowed: a value for each issue id",
+    ),
+    "issue missing": (
+        "salience: {territory: 0.4, ceasefire: 0.6}",
+        "salience: {territory: 0.4}",
+        "salience: {territory: 0.4}",
+        "sides[0].principal.salience",
+        "no value for issue ceasefire; allowed",
+    ),
+    "zero weights": (
+        "salience: {territory: 0.5, ceasefire: 0.5}",
+        "salience: {territory: 0, ceasefire: 0}",
+        "salience: {territory: 0,",
+        "sides[1].principal.salience",
+        "at least one above 0",
+    ),
     "unknown actor in a path": (
-        "putin.ideal:", "putn.ideal:", "putn.ideal", "uncertainty.putn.ideal",
-                                "unknown actor 'putn'; allowed: noise, ACTOR.FIELD"),
-    "unknown side": ("first_mover: us", "first_mover: usa", "first_mover", "first_mover",
-                     "unknown side 'usa'; allowed: one of us, russia"),
-    "unknown negotiator": ("who: lavrov", "who: lavrof", "who: lavrof", "consequences[1].who",
-                           "allowed: one of rubio, lavrov"),
-    "who without sidelined": ("by: us, after_days", "who: rubio, after_days", "who: rubio",
-                              "consequences[0].who", "'who' only with sidelined"),
-    "duplicate issue id": ("  - id: ceasefire", "  - id: territory  # again", "# again",
-                           "issues[1].id", "duplicate issue id 'territory'"),
-    "duplicate side id": ("  - id: russia", "  - id: us  # again", "# again", "sides[1].id",
-                          "duplicate side id 'us'; allowed: an id no other side has"),
-    "duplicate actor id": ("      id: lavrov", "      id: rubio", "      id: rubio",
-                           "sides[1].negotiator.id",
-                           "allowed: an id no other principal or negotiator has"),
-    "duplicate key": ("      softness: 0.3", "      softness: 0.3\n      softness: 0.1",
-                      "softness: 0.1", "sides[0].principal.softness", "each key once"),
-    "contacts out of order": ("  - date: 2025-10-20", "  - date: 2025-10-17",
-                              "  - date: 2025-10-17", "contacts[1].date",
-                              "strictly increasing date order"),
-    "contact after the summit": ("  - date: 2025-10-20", "  - date: 2025-10-31", "2025-10-31",
-                                 "contacts[1].date", "before the summit (2025-10-30)"),
-    "summit before start": ("summit: 2025-10-30", "summit: 2025-10-10", "summit:", "summit",
-                            "is not after start 2025-10-16; allowed: a date after start"),
-    "review after the summit": ("reviews_from: 2025-10-20", "reviews_from: 2025-11-20",
-                                "reviews_from", "sides[0].principal.reviews_from",
-                                "on or before the summit"),
-    "consequence dated twice": ("after_days: 1,", "after_days: 1, on: 2025-10-25,", "after_days",
-                                "consequences[0]", "exactly one of 'on'"),
+        "putin.ideal:",
+        "putn.ideal:",
+        "putn.ideal",
+        "uncertainty.putn.ideal",
+        "unknown actor 'putn'; allowed: noise, ACTOR.FIELD",
+    ),
+    "unknown side": (
+        "first_mover: us",
+        "first_mover: usa",
+        "first_mover",
+        "first_mover",
+        "unknown side 'usa'; allowed: one of us, russia",
+    ),
+    "unknown negotiator": (
+        "who: lavrov",
+        "who: lavrof",
+        "who: lavrof",
+        "consequences[1].who",
+        "allowed: one of rubio, lavrov",
+    ),
+    "who without sidelined": (
+        "by: us, after_days",
+        "who: rubio, after_days",
+        "who: rubio",
+        "consequences[0].who",
+        "'who' only with sidelined",
+    ),
+    "duplicate issue id": (
+        "  - id: ceasefire",
+        "  - id: territory  # again",
+        "# again",
+        "issues[1].id",
+        "duplicate issue id 'territory'",
+    ),
+    "duplicate side id": (
+        "  - id: russia",
+        "  - id: us  # again",
+        "# again",
+        "sides[1].id",
+        "duplicate side id 'us'; allowed: an id no other side has",
+    ),
+    "duplicate actor id": (
+        "      id: lavrov",
+        "      id: rubio",
+        "      id: rubio",
+        "sides[1].negotiator.id",
+        "allowed: an id no other principal or negotiator has",
+    ),
+    "duplicate key": (
+        "      softness: 0.3",
+        "      softness: 0.3\n      softness: 0.1",
+        "softness: 0.1",
+        "sides[0].principal.softness",
+        "each key once",
+    ),
+    "contacts out of order": (
+        "  - date: 2025-10-20",
+        "  - date: 2025-10-17",
+        "  - date: 2025-10-17",
+        "contacts[1].date",
+        "strictly increasing date order",
+    ),
+    "contact after the summit": (
+        "  - date: 2025-10-20",
+        "  - date: 2025-10-31",
+        "2025-10-31",
+        "contacts[1].date",
+        "before the summit (2025-10-30)",
+    ),
+    "summit before start": (
+        "summit: 2025-10-30",
+        "summit: 2025-10-10",
+        "summit:",
+        "summit",
+        "is not after start 2025-10-16; allowed: a date after start",
+    ),
+    "review after the summit": (
+        "reviews_from: 2025-10-20",
+        "reviews_from: 2025-11-20",
+        "reviews_from",
+        "sides[0].principal.reviews_from",
+        "on or before the summit",
+    ),
+    "consequence dated twice": (
+        "after_days: 1,",
+        "after_days: 1, on: 2025-10-25,",
+        "after_days",
+        "consequences[0]",
+        "exactly one of 'on'",
+    ),
     "principal concession beside a negotiator": (
-        "      patience: 0.45", "      patience: 0.45\n      concession: 2.0", "concession: 2.0",
-        "sides[0].principal.concession", "concession on the negotiator rubio"),
-    "form for the wrong path": ("putin.ideal: {concentration: 30}", "putin.ideal: {normal_sd: 0.1}",
-                                "putin.ideal", "uncertainty.putin.ideal.normal_sd",
-                                "allowed: concentration"),
-    "two forms": ("putin.ideal: {concentration: 30}",
-                  "putin.ideal: {concentration: 30, uniform: [0, 1]}", "putin.ideal",
-                  "uncertainty.putin.ideal",
-                  "exactly one of uniform, normal_sd, lognormal_sd, concentration"),
-    "uniform out of range": ("[0.3, 0.55]", "[0.3, 1.5]", "trump.patience",
-                             "uncertainty.trump.patience.uniform[1]",
-                             "1.5 is out of range for trump.patience; allowed: a number in [0, 1]"),
-    "uniform reversed": ("[0.3, 0.55]", "[0.55, 0.3]", "trump.patience",
-                         "uncertainty.trump.patience.uniform", "low <= high"),
-    "expect by without cancelled": (EXPECT, EXPECT + "\nexpect: {outcome: deadline, by: us}",
-                                    "expect:", "expect.by", "'by' only with cancelled or vetoed"),
-    "p_summit bounds reversed": (EXPECT, EXPECT + "\nexpect:\n  p_summit: {min: 0.5, max: 0.2}",
-                                 "p_summit", "expect.p_summit", "allowed: min <= max"),
+        "      patience: 0.45",
+        "      patience: 0.45\n      concession: 2.0",
+        "concession: 2.0",
+        "sides[0].principal.concession",
+        "concession on the negotiator rubio",
+    ),
+    "form for the wrong path": (
+        "putin.ideal: {concentration: 30}",
+        "putin.ideal: {normal_sd: 0.1}",
+        "putin.ideal",
+        "uncertainty.putin.ideal.normal_sd",
+        "allowed: concentration",
+    ),
+    "two forms": (
+        "putin.ideal: {concentration: 30}",
+        "putin.ideal: {concentration: 30, uniform: [0, 1]}",
+        "putin.ideal",
+        "uncertainty.putin.ideal",
+        "exactly one of uniform, normal_sd, lognormal_sd, concentration",
+    ),
+    "uniform out of range": (
+        "[0.3, 0.55]",
+        "[0.3, 1.5]",
+        "trump.patience",
+        "uncertainty.trump.patience.uniform[1]",
+        "1.5 is out of range for trump.patience; allowed: a number in [0, 1]",
+    ),
+    "uniform reversed": (
+        "[0.3, 0.55]",
+        "[0.55, 0.3]",
+        "trump.patience",
+        "uncertainty.trump.patience.uniform",
+        "low <= high",
+    ),
+    "expect by without cancelled": (
+        EXPECT,
+        EXPECT + "\nexpect: {outcome: deadline, by: us}",
+        "expect:",
+        "expect.by",
+        "'by' only with cancelled or vetoed",
+    ),
+    "p_summit bounds reversed": (
+        EXPECT,
+        EXPECT + "\nexpect:\n  p_summit: {min: 0.5, max: 0.2}",
+        "p_summit",
+        "expect.p_summit",
+        "allowed: min <= max",
+    ),
 }
 
 
 @pytest.mark.parametrize(("old", "new", "at", "field", "allowed"), CASES.values(), ids=CASES)
-def test_bad_value_names_file_line_field_and_what_is_allowed(tmp_path, old, new, at, field,
-                                                             allowed):
+def test_bad_value_names_file_line_field_and_what_is_allowed(
+    tmp_path, old, new, at, field, allowed
+):
     text = variant(old, new)
     error, file = error_for(text, tmp_path)
     assert str(error).startswith(f"{file}:{line_of(text, at)}: {field}: "), str(error)
@@ -155,8 +323,10 @@ def test_several_problems_report_the_first_and_count_the_rest(tmp_path):
 def test_yaml_syntax_error_gives_line_and_column(tmp_path):
     text = variant("  - id: ceasefire", "  - id: ceasefire: x")
     error, file = error_for(text, tmp_path)
-    assert str(error).startswith(f"{file}:{line_of(text, 'ceasefire: x')}: YAML syntax error "
-                                 "at column 18: mapping values are not allowed")
+    assert str(error).startswith(
+        f"{file}:{line_of(text, 'ceasefire: x')}: YAML syntax error "
+        "at column 18: mapping values are not allowed"
+    )
 
 
 def test_a_second_document_is_refused(tmp_path):
@@ -168,18 +338,22 @@ def test_a_second_document_is_refused(tmp_path):
 @pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", "---\n"])
 def test_empty_file(tmp_path, text):
     error, file = error_for(text, tmp_path)
-    assert str(error).startswith(f"{file}: the file is empty; allowed: a YAML mapping with "
-                                 "fields schema, name")
+    assert str(error).startswith(
+        f"{file}: the file is empty; allowed: a YAML mapping with fields schema, name"
+    )
 
 
-@pytest.mark.parametrize(("text", "found"), [("- 1\n- 2\n", "a list"),
-                                             ("hello\n", "the string 'hello'"),
-                                             ("42\n", "the number 42")])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("- 1\n- 2\n", "a list"), ("hello\n", "the string 'hello'"), ("42\n", "the number 42")],
+)
 def test_top_level_not_a_mapping(tmp_path, text, found):
     error, file = error_for(text, tmp_path)
-    assert str(error) == (f"{file}:1: the top level is {found}; allowed: a mapping with fields "
-                          "schema, name, title, sources, start, summit, first_mover, noise, "
-                          "issues, sides, contacts, consequences, uncertainty, expect")
+    assert str(error) == (
+        f"{file}:1: the top level is {found}; allowed: a mapping with fields "
+        "schema, name, title, sources, start, summit, first_mover, noise, "
+        "issues, sides, contacts, consequences, uncertainty, expect"
+    )
 
 
 def test_missing_file(tmp_path):
@@ -200,20 +374,24 @@ def test_not_utf8(tmp_path):
         load_scenario(file)
 
 
-@pytest.mark.parametrize("tag", [
-    "!!python/object/apply:os.system",
-    "!!python/object/new:os.system",
-    "!!python/object/apply:subprocess.check_call",
-    "!!python/name:os.system",
-    "!!python/module:os",
-    "!custom",
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system",
+        "!!python/object/new:os.system",
+        "!!python/object/apply:subprocess.check_call",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!custom",
+    ],
+)
 def test_python_tags_are_refused_and_never_run(tmp_path, tag):
     marker = tmp_path / "ran"
     text = variant("name: test-summit", f'name: {tag} ["touch {marker}"]')
     error, file = error_for(text, tmp_path)
-    assert str(error).startswith(f"{file}:{line_of(text, 'name:')}: YAML tag {tag} is not "
-                                 "allowed; allowed: plain YAML")
+    assert str(error).startswith(
+        f"{file}:{line_of(text, 'name:')}: YAML tag {tag} is not allowed; allowed: plain YAML"
+    )
     assert not marker.exists()
 
 
@@ -227,8 +405,10 @@ def test_tag_on_a_mapping_key_is_refused(tmp_path):
 
 def billion_laughs(levels: int = 9, width: int = 9) -> str:
     lines = ['lol0: &lol0 ["' + '", "'.join(["lol"] * width) + '"]']
-    lines += [f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * width) + "]"
-              for n in range(1, levels + 1)]
+    lines += [
+        f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * width) + "]"
+        for n in range(1, levels + 1)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -244,8 +424,10 @@ def test_alias_bomb_is_refused_quickly(tmp_path, monkeypatch, loader):
 
 
 def test_aliases_of_ordinary_size_are_fine():
-    text = variant("    negotiator: {id: rubio, name: Marco Rubio}",
-                   "    negotiator: &faithful {id: rubio, name: Marco Rubio}")
+    text = variant(
+        "    negotiator: {id: rubio, name: Marco Rubio}",
+        "    negotiator: &faithful {id: rubio, name: Marco Rubio}",
+    )
     text = text.replace("      hawkishness: 0.2\n", "      hawkishness: 0.2\n      name: *name\n")
     text = text.replace("name: Vladimir Putin", "name: &name Vladimir Putin")
     assert parse_scenario(text).sides[1].negotiator.name == "Vladimir Putin"
@@ -263,14 +445,25 @@ def test_path_errors_from_with_values_name_the_source():
     scenario = parse_scenario(BASE, "base.yaml")
     with pytest.raises(ScenarioError) as caught:
         with_values(scenario, {"putin.salience.territory": 0.0, "putin.salience.ceasefire": 0.0})
-    assert str(caught.value) == ("base.yaml: sides[1].principal.salience: every weight is 0; "
-                                 "allowed: numbers >= 0, at least one above 0")
+    assert str(caught.value) == (
+        "base.yaml: sides[1].principal.salience: every weight is 0; "
+        "allowed: numbers >= 0, at least one above 0"
+    )
 
 
 def test_no_other_exception_escapes_for_odd_yaml():
-    odd = ["x: !!binary aGVsbG8=\n", "x: !!set {a, b}\n", "{[1, 2]: 3}\n", "x: *undefined\n",
-           "[1, 2\n", "\t- tab\n", "schema: 1\nnoise: .nan\n", "schema: 1\nnoise: .inf\n",
-           "schema: 100000000000000000000000000000000000000000000000\n", "? [a]\n: 1\n"]
+    odd = [
+        "x: !!binary aGVsbG8=\n",
+        "x: !!set {a, b}\n",
+        "{[1, 2]: 3}\n",
+        "x: *undefined\n",
+        "[1, 2\n",
+        "\t- tab\n",
+        "schema: 1\nnoise: .nan\n",
+        "schema: 1\nnoise: .inf\n",
+        "schema: 100000000000000000000000000000000000000000000000\n",
+        "? [a]\n: 1\n",
+    ]
     for text in odd:
         with pytest.raises(ScenarioError):
             parse_scenario(text)

@@ -34,8 +34,10 @@ def test_trump_cancels_after_the_rubio_lavrov_call(nominal):
     assert call.date == date(2025, 10, 20) and "Rubio-Lavrov phone call" in call.label
     assert outcome.date in (date(2025, 10, 21), date(2025, 10, 22))
     assert outcome.date > call.date
-    assert any(line.startswith("cancelled: Donald Trump cancels")
-               for line in events_on(nominal, outcome.date.isoformat()))
+    assert any(
+        line.startswith("cancelled: Donald Trump cancels")
+        for line in events_on(nominal, outcome.date.isoformat())
+    )
 
 
 def test_sanctions_on_rosneft_and_lukoil_follow_on_23_october(nominal):
@@ -45,10 +47,14 @@ def test_sanctions_on_rosneft_and_lukoil_follow_on_23_october(nominal):
 
 def test_lavrov_is_sidelined(nominal):
     assert nominal.sidelined == ["lavrov"]
-    assert any(line.startswith("sidelined: Vladimir Putin sidelines Sergey Lavrov")
-               for line in events_on(nominal, nominal.outcome.date.isoformat()))
-    assert any("Lavrov absent" in line and "Security Council" in line
-               for line in events_on(nominal, "2025-11-05"))
+    assert any(
+        line.startswith("sidelined: Vladimir Putin sidelines Sergey Lavrov")
+        for line in events_on(nominal, nominal.outcome.date.isoformat())
+    )
+    assert any(
+        "Lavrov absent" in line and "Security Council" in line
+        for line in events_on(nominal, "2025-11-05")
+    )
     g20 = [e for e in nominal.events if "Oreshkin" in e.text]
     assert len(g20) == 1 and "G20 delegation" in g20[0].text
     assert g20[0].date > date(2025, 11, 5)
@@ -72,7 +78,7 @@ def value_blocks(text: str) -> list[tuple[str, list[str]]]:
     """The ``key: number`` lines of the ``sides:`` section, in blocks: a run of such lines
     at one indentation, with the line that heads it (``salience:``; empty when the line
     above is a value of another block)."""
-    section = text[text.index("\nsides:\n"): text.index("\ncontacts:\n")].splitlines()
+    section = text[text.index("\nsides:\n") : text.index("\ncontacts:\n")].splitlines()
     blocks: list[tuple[str, list[str]]] = []
     indent = None
     for n, line in enumerate(section):
@@ -88,9 +94,13 @@ def value_blocks(text: str) -> list[tuple[str, list[str]]]:
 
 def unexplained(text: str) -> list[str]:
     """The value lines with no comment, in a block with no comment either."""
-    return [line.strip() for header, values in value_blocks(text)
-            if not any("#" in line for line in [header, *values])
-            for line in values if "#" not in line]
+    return [
+        line.strip()
+        for header, values in value_blocks(text)
+        if not any("#" in line for line in [header, *values])
+        for line in values
+        if "#" not in line
+    ]
 
 
 def test_every_value_of_principals_and_negotiators_says_why():
@@ -107,8 +117,7 @@ def test_the_data_collector_has_one_row_per_day(nominal):
     last = nominal.events[-1].date
     assert last == date(2025, 11, 14)
     days = (last - SCENARIO.start).days + 1
-    assert list(frame["date"]) == [(SCENARIO.start + timedelta(d)).isoformat()
-                                   for d in range(days)]
+    assert list(frame["date"]) == [(SCENARIO.start + timedelta(d)).isoformat() for d in range(days)]
 
 
 def test_trust_falls_for_putin_only(nominal):

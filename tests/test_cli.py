@@ -52,8 +52,14 @@ class Result:
 def summitsim(*args: object, timeout: float = 120) -> Result:
     """Run ``summitsim ARGS...`` from the repository root and capture what it prints."""
     began = time.perf_counter()
-    done = subprocess.run([SCRIPT, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        [SCRIPT, *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     return Result(done.returncode, done.stdout, done.stderr, time.perf_counter() - began)
 
 
@@ -62,8 +68,7 @@ class Batch:
 
     def __init__(self, commands: Mapping[str, Sequence[object]], workers: int = 4) -> None:
         self._pool = ThreadPoolExecutor(workers)
-        self._runs = {name: self._pool.submit(summitsim, *args)
-                      for name, args in commands.items()}
+        self._runs = {name: self._pool.submit(summitsim, *args) for name, args in commands.items()}
 
     def __getitem__(self, name: str) -> Result:
         return self._runs[name].result()
@@ -97,17 +102,45 @@ def runs(tmp) -> Iterator[Batch]:
     commands: dict[str, list[object]] = {
         # the slow ones first, so that they do not finish last
         "check": ["check", BUDAPEST],
-        "sweep": ["sweep", BUDAPEST, "--over", "putin.softness=0:1:5", "--trials", "2000",
-                  "--out", tmp / "sweep-1d"],
-        "sweep 2-D": ["sweep", BUDAPEST, "--over", "putin.softness=0:1:3", "--over",
-                      "trump.patience=0.3:0.6:2", "--trials", "500", "--seed", "7",
-                      "--out", tmp / "sweep-2d", "--quiet"],
+        "sweep": [
+            "sweep",
+            BUDAPEST,
+            "--over",
+            "putin.softness=0:1:5",
+            "--trials",
+            "2000",
+            "--out",
+            tmp / "sweep-1d",
+        ],
+        "sweep 2-D": [
+            "sweep",
+            BUDAPEST,
+            "--over",
+            "putin.softness=0:1:3",
+            "--over",
+            "trump.patience=0.3:0.6:2",
+            "--trials",
+            "500",
+            "--seed",
+            "7",
+            "--out",
+            tmp / "sweep-2d",
+            "--quiet",
+        ],
         "check fails": ["check", expect_failing_copy(tmp)],
         "text": ["run", BUDAPEST],
         "json": json_run,
         "set one": [*json_run, "--set", "putin.softness=0.8"],
-        "set several": ["run", BUDAPEST, "--set", "putin.softness=0.8", "--set",
-                        "rubio.hawkishness=0.5", "--plot", tmp / "figure" / "run.png"],
+        "set several": [
+            "run",
+            BUDAPEST,
+            "--set",
+            "putin.softness=0.8",
+            "--set",
+            "rubio.hawkishness=0.5",
+            "--plot",
+            tmp / "figure" / "run.png",
+        ],
         "seed 3": [*json_run, "--seed", "3"],
         "seed 3 again": [*json_run, "--seed", "3"],
         "seed 4": [*json_run, "--seed", "4"],
@@ -132,8 +165,16 @@ def json_of(result: Result) -> dict:
 def check_account(account: dict, scenario) -> None:
     """``account`` has every key of ``run --json`` (design.md section 4) with its type, and
     its parts agree with each other and with the scenario."""
-    assert list(account) == ["outcome", "by", "date", "contact", "framework", "sidelined",
-                             "offers", "events"]
+    assert list(account) == [
+        "outcome",
+        "by",
+        "date",
+        "contact",
+        "framework",
+        "sidelined",
+        "offers",
+        "events",
+    ]
     assert account["outcome"] in ("summit", "cancelled", "vetoed", "deadline")
     assert account["by"] is None or account["by"] in scenario.side_ids
     assert (account["by"] is not None) == (account["outcome"] in ("cancelled", "vetoed"))
@@ -151,7 +192,8 @@ def check_account(account: dict, scenario) -> None:
     # one entry per contact held, up to the deciding one, with the offers made there
     offers = account["offers"]
     assert [entry["date"] for entry in offers] == [
-        c.date.isoformat() for c in scenario.contacts[: contact + 1]]
+        c.date.isoformat() for c in scenario.contacts[: contact + 1]
+    ]
     for entry in offers:
         sides = [key for key in entry if key != "date"]
         assert sides and set(sides) <= set(scenario.side_ids)
@@ -178,8 +220,9 @@ def test_run_prints_a_dated_timeline_and_the_outcome(runs):
     result.assert_clean()
     assert result.err == ""
     lines = result.out.splitlines()
-    assert lines[0].startswith("Budapest summit, October 2025 (budapest-2025): 2025-10-16 "
-                               "to 2025-10-30")
+    assert lines[0].startswith(
+        "Budapest summit, October 2025 (budapest-2025): 2025-10-16 to 2025-10-30"
+    )
     dated = [TIMELINE_LINE.match(line) for line in lines]
     dated = [(match[1], match[2]) for match in dated if match]
     assert [day for day, _ in dated] == sorted(day for day, _ in dated)
@@ -187,17 +230,24 @@ def test_run_prints_a_dated_timeline_and_the_outcome(runs):
     assert ("2025-10-23", "consequence") in dated
     offer_lines = [line for line in lines if "  offer  " in line]
     assert len(offer_lines) == 4  # two contacts held, both sides offering at each
-    assert all(re.search(r"worth \d\.\d{3} to Donald Trump, \d\.\d{3} to Vladimir Putin",
-                         line) for line in offer_lines)
-    assert lines[-1] == ("Outcome: cancelled by us on 2025-10-21 (contact 2 of 3); "
-                         "sidelined: lavrov")
+    assert all(
+        re.search(r"worth \d\.\d{3} to Donald Trump, \d\.\d{3} to Vladimir Putin", line)
+        for line in offer_lines
+    )
+    assert lines[-1] == (
+        "Outcome: cancelled by us on 2025-10-21 (contact 2 of 3); sidelined: lavrov"
+    )
 
 
 def test_run_json_has_every_key_of_the_design(runs, budapest):
     account = json_of(runs["json"])
     check_account(account, budapest)
     assert (account["outcome"], account["by"], account["date"], account["contact"]) == (
-        "cancelled", "us", "2025-10-21", 1)
+        "cancelled",
+        "us",
+        "2025-10-21",
+        1,
+    )
     assert account["framework"] is None
     assert account["sidelined"] == ["lavrov"]
     assert all(set(entry) == {"date", "us", "russia"} for entry in account["offers"])
@@ -242,8 +292,9 @@ def test_seed_gives_one_reproducible_trial(runs, budapest):
 def test_validate_a_good_file(runs):
     result = runs["validate"]
     result.assert_clean()
-    assert result.out == (f"{BUDAPEST}: valid (budapest-2025: 4 issues, 3 contacts, "
-                          "trump/rubio, putin/lavrov)\n")
+    assert result.out == (
+        f"{BUDAPEST}: valid (budapest-2025: 4 issues, 3 contacts, trump/rubio, putin/lavrov)\n"
+    )
 
 
 def test_check_passes_on_the_reference_scenario(runs):
@@ -251,8 +302,9 @@ def test_check_passes_on_the_reference_scenario(runs):
     result.assert_clean(0)
     lines = result.out.splitlines()
     assert lines[0] == "budapest-2025: expectations passed"
-    assert lines[1].startswith("  PASS  nominal outcome: expected cancelled by us, found "
-                               "cancelled by us on 2025-10-21")
+    assert lines[1].startswith(
+        "  PASS  nominal outcome: expected cancelled by us, found cancelled by us on 2025-10-21"
+    )
     assert re.match(r"  PASS  P\(summit\): expected in \[0\.0, 0\.1\], found 0\.0\d+ ", lines[2])
 
 
@@ -268,8 +320,16 @@ def test_check_fails_with_exit_status_1(runs):
 # -- sweep -------------------------------------------------------------------------------
 
 SUMMARY_START = ["trials", "summits", "p_summit", "ci_low", "ci_high"]
-MANIFEST_KEYS = {"scenario", "scenario_sha256", "seed", "grid", "trials", "version",
-                 "elapsed_s", "trials_per_second"}
+MANIFEST_KEYS = {
+    "scenario",
+    "scenario_sha256",
+    "seed",
+    "grid",
+    "trials",
+    "version",
+    "elapsed_s",
+    "trials_per_second",
+}
 
 
 def sweep_files(folder: Path, paths: list[str], trials: int) -> tuple[list[dict], dict]:
@@ -307,8 +367,11 @@ def test_sweep_over_one_path(runs, tmp):
     assert (manifest["seed"], manifest["scenario"]) == (0, BUDAPEST)
     p = [float(row["p_summit"]) for row in rows]
     assert p[0] < 0.5 < p[-1]
-    found = re.search(r"Tipping point: P\(summit\) = 0\.5 at putin\.softness = (\S+) "
-                      r"\(95% interval (\S+) to (\S+)\)", result.out)
+    found = re.search(
+        r"Tipping point: P\(summit\) = 0\.5 at putin\.softness = (\S+) "
+        r"\(95% interval (\S+) to (\S+)\)",
+        result.out,
+    )
     assert found, result.out
     low, value, high = (float(found[i]) for i in (2, 1, 3))
     assert 0.0 < low <= value <= high < 1.0
@@ -316,10 +379,10 @@ def test_sweep_over_one_path(runs, tmp):
 
 def test_sweep_over_two_paths_draws_a_heat_map(runs, tmp):
     runs["sweep 2-D"].assert_clean()
-    rows, manifest = sweep_files(tmp / "sweep-2d", ["putin.softness", "trump.patience"],
-                                 500)
+    rows, manifest = sweep_files(tmp / "sweep-2d", ["putin.softness", "trump.patience"], 500)
     assert [(row["putin.softness"], row["trump.patience"]) for row in rows] == [
-        (s, q) for s in ("0.0", "0.5", "1.0") for q in ("0.3", "0.6")]
+        (s, q) for s in ("0.0", "0.5", "1.0") for q in ("0.3", "0.6")
+    ]
     assert manifest["seed"] == 7
 
 
@@ -329,8 +392,16 @@ OPTIONS = {
     "run": ["FILE", "--seed", "--set", "--json", "--plot"],
     "validate": ["FILE"],
     "check": ["FILE"],
-    "sweep": ["FILE", "--over", "--trials", "--seed", "--out", "--workers", "--scheduler",
-              "--resume"],
+    "sweep": [
+        "FILE",
+        "--over",
+        "--trials",
+        "--seed",
+        "--out",
+        "--workers",
+        "--scheduler",
+        "--resume",
+    ],
     "demo": ["FILE", "--port"],
 }
 

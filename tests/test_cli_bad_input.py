@@ -19,98 +19,198 @@ MARKER = "os-system-ran"  # the file the !!python tag would create if anything r
 def billion_laughs(levels: int = 9, width: int = 9) -> str:
     """A 'billion laughs' YAML file: 9 ** 9 strings once every alias is expanded."""
     lines = ["lol0: &lol0 [" + ", ".join(["lol"] * width) + "]"]
-    lines += [f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * width) + "]"
-              for n in range(1, levels + 1)]
+    lines += [
+        f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * width) + "]"
+        for n in range(1, levels + 1)
+    ]
     return "\n".join(lines) + "\n"
 
 
 # name: (old text, its replacement, where the error is, field, message part). The error
 # is on the line where the replacement begins, or (when "at" is given) where "at" ends.
 FILE_CASES = {
-    "unknown field": ("      softness: 0.3 ", "      softnes: 0.3 ", None,
-                      "sides[0].principal.softnes", "unknown field 'softnes'; allowed fields: "
-                      "id, name, ideal, salience, reservation, softness"),
-    "missing field": ("      reservation: 0.4 ", "      # reservation: 0.4 ",
-                      "- id: russia\n    principal:", "sides[1].principal.reservation",
-                      "required field is missing; allowed: a number in [0, 1)"),
-    "out of range": ("softness: 0.05 ", "softness: 1.05 ", None,
-                     "sides[1].principal.softness",
-                     "1.05 is out of range; allowed: a number in [0, 1]"),
-    "open end of a range": ("reservation: 0.45 ", "reservation: 1.0  ", None,
-                            "sides[0].principal.reservation",
-                            "1.0 is out of range; allowed: a number in [0, 1)"),
-    "wrong type: string": ("patience: 0.5 ", 'patience: "half" ', None,
-                           "sides[0].principal.patience",
-                           "got the string 'half'; allowed: a number in [0, 1]"),
-    "wrong type: mapping": ("    negotiator:\n      id: rubio", "    negotiator: rubio\n    x:\n"
-                            "      id: rubio", None, "sides[0].negotiator",
-                            "allowed: a mapping with fields id, name, concession, hawkishness"),
-    "unknown issue id": ("        sanctions: 1.0 ", "        sanction: 1.0 ", None,
-                         "sides[1].principal.ideal.sanction",
-                         "unknown issue 'sanction'; allowed: a value for each issue id"),
-    "unknown actor id in a path": ("lavrov.concession:", "lavrof.concession:", None,
-                                   "uncertainty.lavrof.concession",
-                                   "unknown actor 'lavrof'; allowed: noise, ACTOR.FIELD"),
-    "unknown negotiator": ("who: lavrov\n    on: 2025-11-05", "who: lavrof\n    on: 2025-11-05",
-                           None, "consequences[2].who",
-                           "unknown negotiator 'lavrof'; allowed: one of rubio, lavrov"),
-    "unknown side": ("first_mover: us ", "first_mover: usa", None, "first_mover",
-                     "unknown side 'usa'; allowed: one of us, russia"),
-    "duplicate issue id": ("  - id: ceasefire", "  - id: territory", None, "issues[1].id",
-                           "duplicate issue id 'territory'; allowed: an id no other issue has"),
-    "duplicate side id": ("  - id: russia", "  - id: us", None, "sides[1].id",
-                          "duplicate side id 'us'; allowed: an id no other side has"),
-    "duplicate actor id": ("      id: lavrov", "      id: rubio", None, "sides[1].negotiator.id",
-                           "duplicate actor id 'rubio'; allowed: an id no other principal"),
-    "dates out of order": ("  - date: 2025-10-20", "  - date: 2025-10-28", "  - date: 2025-10-27",
-                           "contacts[2].date", "2025-10-27 is not after the previous contact "
-                           "(2025-10-28); allowed: contacts in strictly increasing date order"),
-    "contact after the summit": ("  - date: 2025-10-27", "  - date: 2025-10-31", None,
-                                 "contacts[2].date", "2025-10-31 is outside the talks; allowed: "
-                                 "a date from start (2025-10-16) to before the summit"),
-    "review after the summit": ("reviews_from: 2025-10-20", "reviews_from: 2025-11-20",
-                                None, "sides[0].principal.reviews_from",
-                                "2025-11-20 is after the summit; allowed: a date on or before"),
-    "summit before the start": ("summit: 2025-10-30 ", "summit: 2025-10-10 ", None,
-                                "summit", "2025-10-10 is not after start 2025-10-16"),
-    "YAML syntax error": ("  - id: ceasefire", "  - id: ceasefire: x", None, None,
-                          "YAML syntax error at column 18: mapping values are not allowed"),
-    "python tag": ("name: budapest-2025", f'name: !!python/object/apply:os.system ["touch '
-               f'{MARKER}"]', None, None,
-               "YAML tag !!python/object/apply:os.system is not allowed; allowed: plain YAML"),
+    "unknown field": (
+        "      softness: 0.3 ",
+        "      softnes: 0.3 ",
+        None,
+        "sides[0].principal.softnes",
+        "unknown field 'softnes'; allowed fields: id, name, ideal, salience, reservation, softness",
+    ),
+    "missing field": (
+        "      reservation: 0.4 ",
+        "      # reservation: 0.4 ",
+        "- id: russia\n    principal:",
+        "sides[1].principal.reservation",
+        "required field is missing; allowed: a number in [0, 1)",
+    ),
+    "out of range": (
+        "softness: 0.05 ",
+        "softness: 1.05 ",
+        None,
+        "sides[1].principal.softness",
+        "1.05 is out of range; allowed: a number in [0, 1]",
+    ),
+    "open end of a range": (
+        "reservation: 0.45 ",
+        "reservation: 1.0  ",
+        None,
+        "sides[0].principal.reservation",
+        "1.0 is out of range; allowed: a number in [0, 1)",
+    ),
+    "wrong type: string": (
+        "patience: 0.5 ",
+        'patience: "half" ',
+        None,
+        "sides[0].principal.patience",
+        "got the string 'half'; allowed: a number in [0, 1]",
+    ),
+    "wrong type: mapping": (
+        "    negotiator:\n      id: rubio",
+        "    negotiator: rubio\n    x:\n      id: rubio",
+        None,
+        "sides[0].negotiator",
+        "allowed: a mapping with fields id, name, concession, hawkishness",
+    ),
+    "unknown issue id": (
+        "        sanctions: 1.0 ",
+        "        sanction: 1.0 ",
+        None,
+        "sides[1].principal.ideal.sanction",
+        "unknown issue 'sanction'; allowed: a value for each issue id",
+    ),
+    "unknown actor id in a path": (
+        "lavrov.concession:",
+        "lavrof.concession:",
+        None,
+        "uncertainty.lavrof.concession",
+        "unknown actor 'lavrof'; allowed: noise, ACTOR.FIELD",
+    ),
+    "unknown negotiator": (
+        "who: lavrov\n    on: 2025-11-05",
+        "who: lavrof\n    on: 2025-11-05",
+        None,
+        "consequences[2].who",
+        "unknown negotiator 'lavrof'; allowed: one of rubio, lavrov",
+    ),
+    "unknown side": (
+        "first_mover: us ",
+        "first_mover: usa",
+        None,
+        "first_mover",
+        "unknown side 'usa'; allowed: one of us, russia",
+    ),
+    "duplicate issue id": (
+        "  - id: ceasefire",
+        "  - id: territory",
+        None,
+        "issues[1].id",
+        "duplicate issue id 'territory'; allowed: an id no other issue has",
+    ),
+    "duplicate side id": (
+        "  - id: russia",
+        "  - id: us",
+        None,
+        "sides[1].id",
+        "duplicate side id 'us'; allowed: an id no other side has",
+    ),
+    "duplicate actor id": (
+        "      id: lavrov",
+        "      id: rubio",
+        None,
+        "sides[1].negotiator.id",
+        "duplicate actor id 'rubio'; allowed: an id no other principal",
+    ),
+    "dates out of order": (
+        "  - date: 2025-10-20",
+        "  - date: 2025-10-28",
+        "  - date: 2025-10-27",
+        "contacts[2].date",
+        "2025-10-27 is not after the previous contact "
+        "(2025-10-28); allowed: contacts in strictly increasing date order",
+    ),
+    "contact after the summit": (
+        "  - date: 2025-10-27",
+        "  - date: 2025-10-31",
+        None,
+        "contacts[2].date",
+        "2025-10-31 is outside the talks; allowed: "
+        "a date from start (2025-10-16) to before the summit",
+    ),
+    "review after the summit": (
+        "reviews_from: 2025-10-20",
+        "reviews_from: 2025-11-20",
+        None,
+        "sides[0].principal.reviews_from",
+        "2025-11-20 is after the summit; allowed: a date on or before",
+    ),
+    "summit before the start": (
+        "summit: 2025-10-30 ",
+        "summit: 2025-10-10 ",
+        None,
+        "summit",
+        "2025-10-10 is not after start 2025-10-16",
+    ),
+    "YAML syntax error": (
+        "  - id: ceasefire",
+        "  - id: ceasefire: x",
+        None,
+        None,
+        "YAML syntax error at column 18: mapping values are not allowed",
+    ),
+    "python tag": (
+        "name: budapest-2025",
+        f'name: !!python/object/apply:os.system ["touch {MARKER}"]',
+        None,
+        None,
+        "YAML tag !!python/object/apply:os.system is not allowed; allowed: plain YAML",
+    ),
 }
 
 # name: (arguments after the command, message) for input that is not a scenario's text
 ARGUMENT_CASES = {
-    "bad --set path": (["run", BUDAPEST, "--set", "putin.softnes=0.8"],
-                       "summitsim run: error: putin.softnes: unknown field 'softnes' of putin; "
-                       "allowed: putin.reservation, putin.softness"),
-    "bad --set actor": (["run", BUDAPEST, "--set", "putn.softness=0.8"],
-                        "summitsim run: error: putn.softness: unknown actor 'putn'; allowed: "),
-    "--set out of range": (["run", BUDAPEST, "--set", "putin.softness=1.8"],
-                           "summitsim run: error: putin.softness: 1.8 is out of range; "
-                           "allowed: a number in [0, 1]"),
-    "--set not a number": (["run", BUDAPEST, "--set", "putin.softness=soft"],
-                           "summitsim run: error: putin.softness=soft: 'soft' is not a number; "
-                           "allowed: PATH=VALUE"),
-    "--set without =": (["run", BUDAPEST, "--set", "putin.softness"],
-                        "summitsim run: error: putin.softness: 'putin.softness' is not of the "
-                        "form PATH=VALUE"),
-    "bad --over spec": (["sweep", BUDAPEST, "--over", "putin.softness=0:1", "--trials", "10"],
-                        "summitsim sweep: error: putin.softness=0:1: '0:1' is not "
-                        "START:STOP:NUM; allowed: PATH=START:STOP:NUM"),
-    "--over out of range": (["sweep", BUDAPEST, "--over", "putin.softness=0:2:3", "--trials",
-                             "10"], "summitsim sweep: error: putin.softness: 2.0 is out of "
-                            "range; allowed: a number in [0, 1]"),
-    "--trials 0": (["sweep", BUDAPEST, "--over", "putin.softness=0:1:3", "--trials", "0"],
-                   "summitsim sweep: error: argument --trials: 0 is not allowed; allowed: a "
-                   "whole number >= 1"),
-    "--seed -1": (["run", BUDAPEST, "--seed", "-1"],
-                  "summitsim run: error: argument --seed: -1 is not allowed"),
-    "unknown flag": (["run", BUDAPEST, "--jsn"],
-                     "summitsim: error: unrecognized arguments: --jsn"),
-    "unknown command": (["rnu", BUDAPEST], "summitsim: error: argument COMMAND: invalid "
-                        "choice: 'rnu'"),
+    "bad --set path": (
+        ["run", BUDAPEST, "--set", "putin.softnes=0.8"],
+        "summitsim run: error: putin.softnes: unknown field 'softnes' of putin; "
+        "allowed: putin.reservation, putin.softness",
+    ),
+    "bad --set actor": (
+        ["run", BUDAPEST, "--set", "putn.softness=0.8"],
+        "summitsim run: error: putn.softness: unknown actor 'putn'; allowed: ",
+    ),
+    "--set out of range": (
+        ["run", BUDAPEST, "--set", "putin.softness=1.8"],
+        "summitsim run: error: putin.softness: 1.8 is out of range; allowed: a number in [0, 1]",
+    ),
+    "--set not a number": (
+        ["run", BUDAPEST, "--set", "putin.softness=soft"],
+        "summitsim run: error: putin.softness=soft: 'soft' is not a number; allowed: PATH=VALUE",
+    ),
+    "--set without =": (
+        ["run", BUDAPEST, "--set", "putin.softness"],
+        "summitsim run: error: putin.softness: 'putin.softness' is not of the form PATH=VALUE",
+    ),
+    "bad --over spec": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1", "--trials", "10"],
+        "summitsim sweep: error: putin.softness=0:1: '0:1' is not "
+        "START:STOP:NUM; allowed: PATH=START:STOP:NUM",
+    ),
+    "--over out of range": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:2:3", "--trials", "10"],
+        "summitsim sweep: error: putin.softness: 2.0 is out of range; allowed: a number in [0, 1]",
+    ),
+    "--trials 0": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1:3", "--trials", "0"],
+        "summitsim sweep: error: argument --trials: 0 is not allowed; allowed: a whole number >= 1",
+    ),
+    "--seed -1": (
+        ["run", BUDAPEST, "--seed", "-1"],
+        "summitsim run: error: argument --seed: -1 is not allowed",
+    ),
+    "unknown flag": (["run", BUDAPEST, "--jsn"], "summitsim: error: unrecognized arguments: --jsn"),
+    "unknown command": (
+        ["rnu", BUDAPEST],
+        "summitsim: error: argument COMMAND: invalid choice: 'rnu'",
+    ),
 }
 
 # name: (file text or None for no file, message); the command names the file in tmp
@@ -158,8 +258,7 @@ def runs(folder):
     commands: dict[str, list[object]] = {}
     for name, (old, new, *_) in FILE_CASES.items():
         command, file = file_case(folder, name)
-        file.write_text(bad_text(old, new.replace(MARKER, str(folder / MARKER))),
-                        encoding="utf-8")
+        file.write_text(bad_text(old, new.replace(MARKER, str(folder / MARKER))), encoding="utf-8")
         commands[name] = [command, file]
     for name, (text, _) in WHOLE_FILE_CASES.items():
         file = folder / f"{name.replace(' ', '-')}.yaml"
@@ -182,8 +281,9 @@ def one_error_line(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize(("old", "new", "at", "field", "message"), FILE_CASES.values(),
-                         ids=FILE_CASES)
+@pytest.mark.parametrize(
+    ("old", "new", "at", "field", "message"), FILE_CASES.values(), ids=FILE_CASES
+)
 def test_bad_scenario_file(runs, folder, request, old, new, at, field, message):
     name = request.node.callspec.id
     command, file = file_case(folder, name)
@@ -202,8 +302,10 @@ def test_python_tag_never_runs(runs, folder):
 def test_unreadable_file(runs, folder, name):
     line = one_error_line(runs[name])
     if name == "a directory":
-        assert line == f"summitsim validate: error: {folder}: is a directory; allowed: a " \
-                       "YAML scenario file"
+        assert (
+            line == f"summitsim validate: error: {folder}: is a directory; allowed: a "
+            "YAML scenario file"
+        )
         return
     file, message = folder / f"{name.replace(' ', '-')}.yaml", WHOLE_FILE_CASES[name][1]
     assert line.startswith(f"summitsim run: error: {file}"), line

@@ -46,16 +46,41 @@ def scheduler(tmp_path_factory) -> Iterator[str]:
     logs = tmp_path_factory.mktemp("cluster-logs")
     address = f"tcp://127.0.0.1:{free_port()}"
     env = {**os.environ, "NUMBA_NUM_THREADS": "1"}
-    commands = [[DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                 "--no-dashboard"]] + 2 * [[DASK, "worker", address, "--nworkers", "2",
-                                           "--nthreads", "1", "--no-dashboard", "--host",
-                                           "127.0.0.1", "--death-timeout", "30"]]
+    commands = [
+        [
+            DASK,
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            address.rsplit(":", 1)[1],
+            "--no-dashboard",
+        ]
+    ] + 2 * [
+        [
+            DASK,
+            "worker",
+            address,
+            "--nworkers",
+            "2",
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+            "--host",
+            "127.0.0.1",
+            "--death-timeout",
+            "30",
+        ]
+    ]
     processes = []
     try:
         for n, command in enumerate(commands):
             with open(logs / f"{n}.log", "w") as log:
-                processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                                  env=env, cwd=ROOT))
+                processes.append(
+                    subprocess.Popen(
+                        command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT
+                    )
+                )
         with Client(address, timeout=30) as client:
             client.wait_for_workers(WORKERS, timeout=60)
         yield address
@@ -65,15 +90,15 @@ def scheduler(tmp_path_factory) -> Iterator[str]:
 
 
 def test_local_cluster_gives_the_threads_numbers(threads_summary: str, tmp_path: Path) -> None:
-    assert summary_of(sweep_args(tmp_path, TRIALS, "--workers", "2"), tmp_path) == (
-        threads_summary)
+    assert summary_of(sweep_args(tmp_path, TRIALS, "--workers", "2"), tmp_path) == (threads_summary)
 
 
 def test_real_cluster_gives_the_threads_numbers(
     threads_summary: str, scheduler: str, tmp_path: Path
 ) -> None:
     assert summary_of(sweep_args(tmp_path, TRIALS, "--scheduler", scheduler), tmp_path) == (
-        threads_summary)
+        threads_summary
+    )
 
 
 def small_block_plan(trials: int) -> SweepPlan:
@@ -105,8 +130,9 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_nothing(
 
         backend(plan, arrays, tasks, done_then_kill)
 
-    result = run_sweep(plan, tmp_path, backend=kill_a_busy_worker, backend_name=name,
-                       progress=False)
+    result = run_sweep(
+        plan, tmp_path, backend=kill_a_busy_worker, backend_name=name, progress=False
+    )
 
     assert killed
     assert result.computed_trials == 9 * 60_000
@@ -139,8 +165,9 @@ def test_an_unreachable_scheduler_is_bad_input(tmp_path: Path, capsys, monkeypat
 
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1
-    assert err.startswith("summitsim sweep: error: --scheduler: no Dask scheduler answered at "
-                          f"{address} within 1 s")
+    assert err.startswith(
+        f"summitsim sweep: error: --scheduler: no Dask scheduler answered at {address} within 1 s"
+    )
 
 
 def test_a_ctrl_c_while_a_result_is_fetched_waits_for_the_fetch() -> None:

@@ -30,20 +30,38 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
 SCREENSHOT = ROOT / "docs" / "demo.png"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERVER_START_S = 90
-PANEL_TITLES = ["Outcome", "Offers per issue", "Value of the other side's offer",
-                "Utility space", "Events", "P(summit) against"]
-FIGURE_PANELS = ["Offers per issue", "Value of the other side's offer", "Utility space",
-                 "P(summit) against"]
+PANEL_TITLES = [
+    "Outcome",
+    "Offers per issue",
+    "Value of the other side's offer",
+    "Utility space",
+    "Events",
+    "P(summit) against",
+]
+FIGURE_PANELS = [
+    "Offers per issue",
+    "Value of the other side's offer",
+    "Utility space",
+    "P(summit) against",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                       reason="needs Debian's /usr/bin/chromium (apt-get install chromium); "
-                              "under CI=true this test always runs"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="needs Debian's /usr/bin/chromium (apt-get install chromium); "
+        "under CI=true this test always runs",
+    ),
 ]
 
 
@@ -72,7 +90,9 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with log.open("w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "summitsim.cli", "demo", str(SCENARIO), "--port", str(port)],
-            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_until_serving(url, server, log)
@@ -87,8 +107,11 @@ def page(tmp_path: Path):
     records every request to another host in ``page.outside_requests``."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "profile"), executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_FLAGS, viewport={"width": 1500, "height": 1450},
+            user_data_dir=str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1500, "height": 1450},
         )
         try:
             tab = context.pages[0] if context.pages else context.new_page()
@@ -107,8 +130,7 @@ def _note_outside(tab, url: str) -> None:
 
 def card(page, title: str):
     """The panel card whose title starts with ``title``."""
-    return page.locator(".v-card").filter(
-        has=page.locator(".v-card__title", has_text=title)).first
+    return page.locator(".v-card").filter(has=page.locator(".v-card__title", has_text=title)).first
 
 
 def outcome(page) -> str:

@@ -61,9 +61,19 @@ def baseline_params() -> dict[str, object]:
 
 def test_sliders_cover_every_principal_and_negotiator():
     params = baseline_params()
-    for path in ("trump.softness", "trump.patience", "trump.reservation", "rubio.concession",
-                 "rubio.hawkishness", "putin.softness", "putin.patience",
-                 "putin.reservation", "lavrov.concession", "lavrov.hawkishness", "noise"):
+    for path in (
+        "trump.softness",
+        "trump.patience",
+        "trump.reservation",
+        "rubio.concession",
+        "rubio.hawkishness",
+        "putin.softness",
+        "putin.patience",
+        "putin.reservation",
+        "lavrov.concession",
+        "lavrov.hawkishness",
+        "noise",
+    ):
         assert path in params, path
     assert params["putin.softness"] == pytest.approx(0.05)
     assert params["seed"] == ""
@@ -92,8 +102,13 @@ def test_every_figure_builds_at_every_stage():
 
 def test_the_curve_follows_the_other_sliders():
     """(How fast it redraws is measured by experiments/benchmark.py, not asserted here.)"""
-    values = tuple(sorted((k, v) for k, v in baseline_params().items()
-                          if isinstance(v, float) and k != "putin.softness"))
+    values = tuple(
+        sorted(
+            (k, v)
+            for k, v in baseline_params().items()
+            if isinstance(v, float) and k != "putin.softness"
+        )
+    )
     # a lower patience means Trump walks out later: the slider pins it (no uniform draw)
     patient = tuple((k, 0.3 if k == "trump.patience" else v) for k, v in values)
     curve = app.p_summit_curve(BUDAPEST, patient, "putin.softness")

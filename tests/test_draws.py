@@ -59,8 +59,12 @@ def test_gamma_passes_kolmogorov_smirnov(shape):
 
 def table(*rows):
     columns = list(zip(*rows))
-    return (np.array(columns[0], np.int64), np.array(columns[1], np.int64),
-            np.array(columns[2], np.int64), *(np.array(c, np.float64) for c in columns[3:]))
+    return (
+        np.array(columns[0], np.int64),
+        np.array(columns[1], np.int64),
+        np.array(columns[2], np.int64),
+        *(np.array(c, np.float64) for c in columns[3:]),
+    )
 
 
 def draw_many(nominal, columns, trials=8000):
@@ -105,8 +109,7 @@ def test_beta_means_at_the_edges_are_pulled_inside():
 
 
 def test_zero_salience_stays_zero_under_dirichlet():
-    out = draw_many(np.array([0.0, 0.3, 0.7]), table((draws.DIRICHLET, 0, 3, 10.0, 0.0, 1.0)),
-                    500)
+    out = draw_many(np.array([0.0, 0.3, 0.7]), table((draws.DIRICHLET, 0, 3, 10.0, 0.0, 1.0)), 500)
     assert (out[:, 0] == 0.0).all()
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
 

@@ -23,10 +23,16 @@ def model_result(scenario, params, noise):
     model = SummitModel(scenario, params=params, noise=noise)
     outcome = model.run()
     side = -1 if outcome.side is None else scenario.side_index(outcome.side)
-    framework = (np.full(len(scenario.issues), np.nan) if outcome.framework is None
-                 else np.array([outcome.framework[k] for k in scenario.issue_ids]))
-    sidelined = sum(1 << j for j, s in enumerate(scenario.sides)
-                    if s.negotiator is not None and s.negotiator.id in model.sidelined)
+    framework = (
+        np.full(len(scenario.issues), np.nan)
+        if outcome.framework is None
+        else np.array([outcome.framework[k] for k in scenario.issue_ids])
+    )
+    sidelined = sum(
+        1 << j
+        for j, s in enumerate(scenario.sides)
+        if s.negotiator is not None and s.negotiator.id in model.sidelined
+    )
     return kernel.OUTCOMES.index(outcome.kind), side, outcome.contact, sidelined, framework
 
 
@@ -41,7 +47,11 @@ def test_kernel_and_mesa_model_agree_trial_by_trial(path):
         params, noise = trial_inputs(arrays, key, i)
         outcome, side, contact, sidelined, framework = model_result(scenario, params, noise)
         assert (fast.outcome[i], fast.side[i], fast.contact[i], fast.sidelined[i]) == (
-            outcome, side, contact, sidelined), f"trial {i}"
+            outcome,
+            side,
+            contact,
+            sidelined,
+        ), f"trial {i}"
         np.testing.assert_allclose(fast.framework[i], framework, rtol=0, atol=1e-12)
         seen.add(outcome)
     assert len(seen) >= 2, "the comparison should cover more than one kind of outcome"
@@ -63,8 +73,17 @@ def test_nominal_run_is_the_kernel_without_noise():
 
     params, noise = nominal_inputs(arrays)
     offers, framework = np.empty((2, arrays.issues)), np.empty(arrays.issues)
-    result = kernel.negotiate(params, arrays.issues, arrays.first, arrays.reviewed,
-                              arrays.has_negotiator, np.uint64(0), noise, offers, framework)
+    result = kernel.negotiate(
+        params,
+        arrays.issues,
+        arrays.first,
+        arrays.reviewed,
+        arrays.has_negotiator,
+        np.uint64(0),
+        noise,
+        offers,
+        framework,
+    )
     model = SummitModel(scenario)
     model.run()
     assert result[:3] == (kernel.CANCELLED, 0, 1)

@@ -47,8 +47,12 @@ contacts:
 """
 
 #: where the fields of each actor of the toy live
-ACTORS = {"pa": (0, "principal"), "na": (0, "negotiator"),
-          "pb": (1, "principal"), "nb": (1, "negotiator")}
+ACTORS = {
+    "pa": (0, "principal"),
+    "na": (0, "negotiator"),
+    "pb": (1, "principal"),
+    "nb": (1, "negotiator"),
+}
 #: a scenario that both principals would veto at t = 2 (noise on A's and B's approval)
 BOTH_VETO = {2: {APPROVAL: -5.0, APPROVAL + 1: -5.0}}
 
@@ -121,14 +125,23 @@ def test_a_side_without_negotiator_is_negotiated_by_its_principal_and_never_side
     # t=2: a offers toward 0.717157 at 0.25 (worth 0.25 < 0.6 to b); b counters 0.6 (worth
     #      0.4 < 0.75 to a): deadline. pb would sideline a negotiator (trust 1 - 0.5 * 1.5
     #      = 0.25 < 0.9) but has none; pa's trust falls by 0.1 * (1 + 0.5) to 0.85.
-    scenario = toy({"nb": None, "pb.concession": 2.0, "pb.hawkishness": 0.5,
-                    "pb.trust_loss": 0.5, "pb.sideline_below": 0.9,
-                    "pa.reservation": 0.5, "na.hawkishness": 0.5, "pa.trust_loss": 0.1},
-                   consequences=[{"when": "sidelined", "after_days": 1, "text": "gone"}])
+    scenario = toy(
+        {
+            "nb": None,
+            "pb.concession": 2.0,
+            "pb.hawkishness": 0.5,
+            "pb.trust_loss": 0.5,
+            "pb.sideline_below": 0.9,
+            "pa.reservation": 0.5,
+            "na.hawkishness": 0.5,
+            "pa.trust_loss": 0.1,
+        },
+        consequences=[{"when": "sidelined", "after_days": 1, "text": "gone"}],
+    )
     model = run(scenario)
     assert outcome_of(model) == ("deadline", None, "2025-03-10", 2)
     assert offers(model, "a") == pytest.approx([0.0, 0.125, 0.25])
-    assert offers(model, "b") == pytest.approx([1.0, 1 - 0.4 * 0.5 ** 0.5, 0.6])
+    assert offers(model, "b") == pytest.approx([1.0, 1 - 0.4 * 0.5**0.5, 0.6])
     assert model.sidelined == []
     assert [p.trust for p in model.principals] == pytest.approx([0.85, 1.0])
     assert kinds_on(model, "2025-03-10") == [("deadline", "No"), ("trust", "pa's")]
@@ -139,8 +152,10 @@ def test_one_contact_concedes_everything_at_once():
     # T = 1: alpha = 1, so a aims at its floor 0.3 at once and offers 1 - 0.3 = 0.7, worth
     # 0.7 >= 0.6 to b (floor 0.6): accepted at t=0 and approved (0.3 >= 0.3, 0.7 >= 0.6).
     # Boulware concession 0.5 changes nothing when alpha is 1.
-    scenario = toy({"pa.reservation": 0.3, "pb.reservation": 0.6, "na.concession": 0.5},
-                   contacts=[{"date": date(2025, 3, 2)}])
+    scenario = toy(
+        {"pa.reservation": 0.3, "pb.reservation": 0.6, "na.concession": 0.5},
+        contacts=[{"date": date(2025, 3, 2)}],
+    )
     model = run(scenario)
     assert outcome_of(model) == ("summit", None, "2025-03-10", 0)
     assert model.outcome.framework == {"x": pytest.approx(0.7)}
@@ -153,8 +168,9 @@ def test_an_offer_exactly_at_a_floor_is_accepted_and_approved(ra, rb):
     # and reservation; and worth exactly ra, a's reservation, to a. In floating point one
     # of these values comes out just below its threshold (checked): the ties rule (EPS)
     # accepts and approves it anyway.
-    scenario = toy({"pa.reservation": ra, "pb.reservation": rb},
-                   contacts=[{"date": date(2025, 3, 2)}])
+    scenario = toy(
+        {"pa.reservation": ra, "pb.reservation": rb}, contacts=[{"date": date(2025, 3, 2)}]
+    )
     model = run(scenario)
     framework = np.array([model.outcome.framework["x"]])
     u_a, u_b = (rules.utility(framework, np.array([ideal]), np.ones(1)) for ideal in (0, 1))
@@ -167,8 +183,11 @@ def test_the_first_movers_principal_vetoes_first():
     # 0.4 >= 0.3 to a: accepted. Noise -5 sd (x 0.1 = -0.5) on both approvals: a judges
     # 0.4 - 0.5 < 0.3 and b 0.6 - 0.5 < 0.6, both would veto; b, the first mover, is
     # asked first. With the noise on A's approval only, b approves and a vetoes.
-    scenario = toy({"pa.reservation": 0.3, "pb.reservation": 0.6}, first_mover="b",
-                   contacts=[{"date": date(2025, 3, 2)}])
+    scenario = toy(
+        {"pa.reservation": 0.3, "pb.reservation": 0.6},
+        first_mover="b",
+        contacts=[{"date": date(2025, 3, 2)}],
+    )
     both = run(scenario, {0: BOTH_VETO[2]})
     assert outcome_of(both) == ("vetoed", "b", "2025-03-03", 0)
     assert kinds_on(both, "2025-03-03")[0] == ("vetoed", "pb")
@@ -226,18 +245,47 @@ TRUST = {"pb.trust_loss": 0.6, "pb.sideline_below": 0.5}
 OUTCOMES = {
     # outcome: (changes, noise, the outcome's date, {consequence: its date})
     "summit": ({}, None, "2025-03-10", {"summit": "2025-03-11"}),
-    "cancelled by a": ({"pa.patience": 0.9}, None, "2025-03-03", {
-        "cancelled": "2025-03-04", "collapse": "2025-03-05", "nb sidelined": "2025-03-06",
-        "someone sidelined": "2025-03-07", "cancelled by a": "2025-03-20"}),
-    "cancelled by b": ({"pb.patience": 0.9}, None, "2025-03-03", {
-        "cancelled": "2025-03-04", "collapse": "2025-03-05"}),
+    "cancelled by a": (
+        {"pa.patience": 0.9},
+        None,
+        "2025-03-03",
+        {
+            "cancelled": "2025-03-04",
+            "collapse": "2025-03-05",
+            "nb sidelined": "2025-03-06",
+            "someone sidelined": "2025-03-07",
+            "cancelled by a": "2025-03-20",
+        },
+    ),
+    "cancelled by b": (
+        {"pb.patience": 0.9},
+        None,
+        "2025-03-03",
+        {"cancelled": "2025-03-04", "collapse": "2025-03-05"},
+    ),
     # the agreement of 8 March (see the first test), vetoed by b alone the next day
-    "vetoed by b": ({}, {2: {APPROVAL + 1: -5.0}}, "2025-03-09", {
-        "vetoed by b": "2025-03-09", "collapse": "2025-03-11", "nb sidelined": "2025-03-12",
-        "someone sidelined": "2025-03-13"}),
-    "deadline": ({"na.hawkishness": 1.0}, None, "2025-03-10", {
-        "collapse": "2025-03-12", "nb sidelined": "2025-03-13", "someone sidelined":
-        "2025-03-14", "deadline": "2025-03-15"}),
+    "vetoed by b": (
+        {},
+        {2: {APPROVAL + 1: -5.0}},
+        "2025-03-09",
+        {
+            "vetoed by b": "2025-03-09",
+            "collapse": "2025-03-11",
+            "nb sidelined": "2025-03-12",
+            "someone sidelined": "2025-03-13",
+        },
+    ),
+    "deadline": (
+        {"na.hawkishness": 1.0},
+        None,
+        "2025-03-10",
+        {
+            "collapse": "2025-03-12",
+            "nb sidelined": "2025-03-13",
+            "someone sidelined": "2025-03-14",
+            "deadline": "2025-03-15",
+        },
+    ),
 }
 
 
@@ -251,14 +299,23 @@ def test_consequences_fire_on_their_dates(changes, noise, day, fired):
     rows = model.datacollector.get_model_vars_dataframe()
     last = max(*fired.values(), "2025-03-10")
     assert (rows["date"].iloc[0], rows["date"].iloc[-1], len(rows)) == (
-        "2025-03-01", last, date.fromisoformat(last).day)
+        "2025-03-01",
+        last,
+        date.fromisoformat(last).day,
+    )
 
 
 def test_events_stay_in_date_order_with_a_consequence_dated_before_the_outcome():
     # cancelled by a on 3 March (as above); a consequence "on" the start date, already
     # past when the outcome is known, still fires, and no event goes back in time
-    model = run(toy({"pa.patience": 0.9}, consequences=[
-        {"when": "collapse", "on": date(2025, 3, 1), "text": "early"},
-        {"when": "collapse", "after_days": 0, "text": "same day"}]))
+    model = run(
+        toy(
+            {"pa.patience": 0.9},
+            consequences=[
+                {"when": "collapse", "on": date(2025, 3, 1), "text": "early"},
+                {"when": "collapse", "after_days": 0, "text": "same day"},
+            ],
+        )
+    )
     assert outcome_of(model) == ("cancelled", "a", "2025-03-03", 0)
     assert [e.text for e in model.events if e.kind == "consequence"] == ["early", "same day"]

@@ -21,30 +21,56 @@ BASE = (Path(__file__).parent / "scenarios" / "base.yaml").read_text(encoding="u
 SCENARIO = parse_scenario(BASE, "base.yaml")
 # Russia negotiated by its principal (the Lavrov lines and references removed).
 SOLO = parse_scenario(
-    BASE.replace("    negotiator:\n      id: lavrov\n      concession: 0.5\n"
-                 "      hawkishness: 0.2\n", "")
-    .replace("who: lavrov, ", "").replace("  lavrov.concession: {lognormal_sd: 0.3}\n", ""),
+    BASE.replace(
+        "    negotiator:\n      id: lavrov\n      concession: 0.5\n      hawkishness: 0.2\n", ""
+    )
+    .replace("who: lavrov, ", "")
+    .replace("  lavrov.concession: {lognormal_sd: 0.3}\n", ""),
     "solo.yaml",
 )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("noise", (None, None, "scenario", "noise", None, 0.0, math.inf, False, True)),
-    ("trump.reservation", ("trump", 0, "principal", "reservation", None, 0.0, 1.0, False, True)),
-    ("putin.softness", ("putin", 1, "principal", "softness", None, 0.0, 1.0, False, False)),
-    ("lavrov.concession",
-     ("lavrov", 1, "negotiator", "concession", None, 0.0, math.inf, True, True)),
-    ("rubio.hawkishness", ("rubio", 0, "negotiator", "hawkishness", None, 0.0, 1.0, False, False)),
-    ("putin.ideal", ("putin", 1, "principal", "ideal", None, 0.0, 1.0, False, False)),
-    ("putin.ideal.territory",
-     ("putin", 1, "principal", "ideal", "territory", 0.0, 1.0, False, False)),
-    ("trump.salience.ceasefire",
-     ("trump", 0, "principal", "salience", "ceasefire", 0.0, math.inf, False, True)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("noise", (None, None, "scenario", "noise", None, 0.0, math.inf, False, True)),
+        (
+            "trump.reservation",
+            ("trump", 0, "principal", "reservation", None, 0.0, 1.0, False, True),
+        ),
+        ("putin.softness", ("putin", 1, "principal", "softness", None, 0.0, 1.0, False, False)),
+        (
+            "lavrov.concession",
+            ("lavrov", 1, "negotiator", "concession", None, 0.0, math.inf, True, True),
+        ),
+        (
+            "rubio.hawkishness",
+            ("rubio", 0, "negotiator", "hawkishness", None, 0.0, 1.0, False, False),
+        ),
+        ("putin.ideal", ("putin", 1, "principal", "ideal", None, 0.0, 1.0, False, False)),
+        (
+            "putin.ideal.territory",
+            ("putin", 1, "principal", "ideal", "territory", 0.0, 1.0, False, False),
+        ),
+        (
+            "trump.salience.ceasefire",
+            ("trump", 0, "principal", "salience", "ceasefire", 0.0, math.inf, False, True),
+        ),
+    ],
+)
 def test_resolve(text, expected):
     path = resolve(SCENARIO, text)
-    assert (path.actor, path.side, path.role, path.field, path.issue, path.low, path.high,
-            path.low_open, path.high_open) == expected
+    assert (
+        path.actor,
+        path.side,
+        path.role,
+        path.field,
+        path.issue,
+        path.low,
+        path.high,
+        path.low_open,
+        path.high_open,
+    ) == expected
     assert path.text == text
     assert path.vector == (text == "putin.ideal")
 
@@ -58,22 +84,37 @@ def test_principal_carries_negotiator_fields_without_a_negotiator():
     assert changed.sides[1].principal.concession == 0.4
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("putn.softness", ("unknown actor 'putn'; allowed: noise, ACTOR.FIELD, ACTOR.ideal.ISSUE or "
-                       "ACTOR.salience.ISSUE with ACTOR one of trump, rubio, putin, lavrov")),
-    ("putin.softnes", ("unknown field 'softnes' of putin; allowed: putin.reservation, "
-                       "putin.softness")),
-    ("putin.concession", "concession belongs to putin's negotiator: use lavrov.concession"),
-    ("lavrov.softness", "allowed: lavrov.concession, lavrov.hawkishness"),
-    ("putin.reviews_from", "reviews_from is a date, not a numeric parameter"),
-    ("putin.ideal.peace", ("unknown issue 'peace'; allowed: putin.ideal.ISSUE with ISSUE "
-                           "one of territory, ceasefire")),
-    ("putin.softness.territory", "softness has no issues; allowed: putin.softness"),
-    ("putin", "not a parameter path; allowed: noise, ACTOR.FIELD"),
-    ("putin.ideal.territory.x", "not a parameter path"),
-    ("putin..territory", "not a parameter path"),
-    ("", "not a parameter path"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            "putn.softness",
+            (
+                "unknown actor 'putn'; allowed: noise, ACTOR.FIELD, ACTOR.ideal.ISSUE or "
+                "ACTOR.salience.ISSUE with ACTOR one of trump, rubio, putin, lavrov"
+            ),
+        ),
+        (
+            "putin.softnes",
+            ("unknown field 'softnes' of putin; allowed: putin.reservation, putin.softness"),
+        ),
+        ("putin.concession", "concession belongs to putin's negotiator: use lavrov.concession"),
+        ("lavrov.softness", "allowed: lavrov.concession, lavrov.hawkishness"),
+        ("putin.reviews_from", "reviews_from is a date, not a numeric parameter"),
+        (
+            "putin.ideal.peace",
+            (
+                "unknown issue 'peace'; allowed: putin.ideal.ISSUE with ISSUE "
+                "one of territory, ceasefire"
+            ),
+        ),
+        ("putin.softness.territory", "softness has no issues; allowed: putin.softness"),
+        ("putin", "not a parameter path; allowed: noise, ACTOR.FIELD"),
+        ("putin.ideal.territory.x", "not a parameter path"),
+        ("putin..territory", "not a parameter path"),
+        ("", "not a parameter path"),
+    ],
+)
 def test_resolve_refuses_bad_paths(text, says):
     with pytest.raises(ScenarioError) as caught:
         resolve(SCENARIO, text)
@@ -92,8 +133,15 @@ def test_get_value():
 
 
 def test_with_values_returns_a_validated_copy():
-    changed = with_values(SCENARIO, {"putin.softness": 0.8, "noise": 0.1,
-                                     "lavrov.hawkishness": 0.0, "trump.ideal.territory": 0.5})
+    changed = with_values(
+        SCENARIO,
+        {
+            "putin.softness": 0.8,
+            "noise": 0.1,
+            "lavrov.hawkishness": 0.0,
+            "trump.ideal.territory": 0.5,
+        },
+    )
     assert changed.sides[1].principal.softness == 0.8
     assert changed.noise == 0.1
     assert changed.hawkishness(1) == 0.0
@@ -117,15 +165,21 @@ def test_with_values_sets_a_whole_vector():
         with_values(SCENARIO, {"putin.ideal": [0.9]})
 
 
-@pytest.mark.parametrize(("values", "says"), [
-    ({"putin.softness": 1.2}, "putin.softness: 1.2 is out of range; allowed: a number in [0, 1]"),
-    ({"trump.reservation": 1.0}, "1.0 is out of range; allowed: a number in [0, 1)"),
-    ({"lavrov.concession": 0}, "lavrov.concession: 0 is out of range; allowed: a number > 0"),
-    ({"noise": -0.1}, "noise: -0.1 is out of range; allowed: a number >= 0"),
-    ({"noise": math.nan}, "noise: nan is out of range"),
-    ({"putin.patience": True}, "putin.patience: got True; allowed: a number in [0, 1]"),
-    ({"putin.reviews_from": 0.5}, "reviews_from is a date"),
-])
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        (
+            {"putin.softness": 1.2},
+            "putin.softness: 1.2 is out of range; allowed: a number in [0, 1]",
+        ),
+        ({"trump.reservation": 1.0}, "1.0 is out of range; allowed: a number in [0, 1)"),
+        ({"lavrov.concession": 0}, "lavrov.concession: 0 is out of range; allowed: a number > 0"),
+        ({"noise": -0.1}, "noise: -0.1 is out of range; allowed: a number >= 0"),
+        ({"noise": math.nan}, "noise: nan is out of range"),
+        ({"putin.patience": True}, "putin.patience: got True; allowed: a number in [0, 1]"),
+        ({"putin.reviews_from": 0.5}, "reviews_from is a date"),
+    ],
+)
 def test_with_values_refuses_bad_values(values, says):
     with pytest.raises(ScenarioError) as caught:
         with_values(SCENARIO, values)
@@ -137,36 +191,60 @@ def test_with_values_reruns_the_cross_checks():
         with_values(SCENARIO, {"trump.salience.territory": 0, "trump.salience.ceasefire": 0})
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("putin.softness=0.8", ("putin.softness", 0.8)),
-    (" noise = 0 ", ("noise", 0.0)),
-    ("lavrov.concession=1e-3", ("lavrov.concession", 0.001)),
-    ("putin.ideal.territory=-1", ("putin.ideal.territory", -1.0)),  # range checked later
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("putin.softness=0.8", ("putin.softness", 0.8)),
+        (" noise = 0 ", ("noise", 0.0)),
+        ("lavrov.concession=1e-3", ("lavrov.concession", 0.001)),
+        ("putin.ideal.territory=-1", ("putin.ideal.territory", -1.0)),  # range checked later
+    ],
+)
 def test_parse_assignment(text, expected):
     assert parse_assignment(text) == expected
 
 
-@pytest.mark.parametrize("text", ["putin.softness", "putin.softness=", "=0.5",
-                                  "putin.softness=high", "putin.softness=nan", "noise=inf"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "putin.softness",
+        "putin.softness=",
+        "=0.5",
+        "putin.softness=high",
+        "putin.softness=nan",
+        "noise=inf",
+    ],
+)
 def test_parse_assignment_refuses(text):
     with pytest.raises(ScenarioError, match="allowed: PATH=VALUE") as caught:
         parse_assignment(text)
     assert caught.value.field == text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("putin.softness=0:1:21", ("putin.softness", 0.0, 1.0, 21)),
-    ("noise=0.1:0:3", ("noise", 0.1, 0.0, 3)),
-    ("trump.patience=0.4:0.4:1", ("trump.patience", 0.4, 0.4, 1)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("putin.softness=0:1:21", ("putin.softness", 0.0, 1.0, 21)),
+        ("noise=0.1:0:3", ("noise", 0.1, 0.0, 3)),
+        ("trump.patience=0.4:0.4:1", ("trump.patience", 0.4, 0.4, 1)),
+    ],
+)
 def test_parse_range(text, expected):
     assert parse_range(text) == expected
 
 
-@pytest.mark.parametrize("text", ["putin.softness", "putin.softness=0:1", "putin.softness=0:1:0",
-                                  "putin.softness=0:1:2.5", "putin.softness=a:1:3",
-                                  "putin.softness=0:1:3:4", "=0:1:3"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "putin.softness",
+        "putin.softness=0:1",
+        "putin.softness=0:1:0",
+        "putin.softness=0:1:2.5",
+        "putin.softness=a:1:3",
+        "putin.softness=0:1:3:4",
+        "=0:1:3",
+    ],
+)
 def test_parse_range_refuses(text):
     with pytest.raises(ScenarioError, match="allowed: PATH=START:STOP:NUM") as caught:
         parse_range(text)
@@ -196,9 +274,16 @@ def test_allowed_text():
 
 def test_scalar_paths_order():
     paths = scalar_paths(SCENARIO)
-    assert paths[:8] == ["noise", "trump.reservation", "trump.softness", "trump.patience",
-                         "trump.trust", "trump.trust_loss", "trump.sideline_below",
-                         "trump.ideal.territory"]
+    assert paths[:8] == [
+        "noise",
+        "trump.reservation",
+        "trump.softness",
+        "trump.patience",
+        "trump.trust",
+        "trump.trust_loss",
+        "trump.sideline_below",
+        "trump.ideal.territory",
+    ]
     assert paths[11:13] == ["rubio.concession", "rubio.hawkishness"]
     assert paths[-2:] == ["lavrov.concession", "lavrov.hawkishness"]
     assert len(paths) == 1 + 2 * (6 + 2 * 2 + 2)
@@ -209,10 +294,15 @@ def test_scalar_paths_order():
 @st.composite
 def scalar_assignment(draw, scenario):
     path = resolve(scenario, draw(st.sampled_from(scalar_paths(scenario))))
-    value = draw(st.floats(min_value=path.low, max_value=min(path.high, 50.0),
-                           exclude_min=path.low_open,
-                           exclude_max=path.high_open and path.high <= 50.0,
-                           allow_nan=False))
+    value = draw(
+        st.floats(
+            min_value=path.low,
+            max_value=min(path.high, 50.0),
+            exclude_min=path.low_open,
+            exclude_max=path.high_open and path.high <= 50.0,
+            allow_nan=False,
+        )
+    )
     return path, value
 
 

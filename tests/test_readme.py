@@ -22,7 +22,7 @@ def block_after(marker: str) -> str:
 
 def section_after(marker: str) -> str:
     start = README.index(f"<!-- {marker} -->")
-    return README[start:README.index("\n## ", start)]
+    return README[start : README.index("\n## ", start)]
 
 
 def run(*args: str) -> str:
@@ -40,8 +40,17 @@ def test_softer_moscow_line_is_current():
 
 
 def test_main_command_output_is_current(tmp_path):
-    out = run("sweep", "scenarios/budapest_2025.yaml", "--over", "putin.softness=0:1:21",
-              "--trials", "100000", "--out", str(tmp_path), "--quiet")
+    out = run(
+        "sweep",
+        "scenarios/budapest_2025.yaml",
+        "--over",
+        "putin.softness=0:1:21",
+        "--trials",
+        "100000",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
     shown = block_after("sweep-output").splitlines()
     fresh = out.splitlines()
     # every line but the speed and the output folder is reproducible to the digit
@@ -83,8 +92,10 @@ def test_benchmark_table_comes_from_benchmark_json():
         pytest.fail("results/benchmark.json is missing: run experiments/benchmark.py")
     figures = json.loads(path.read_text())
     text = section_after("benchmark")
-    for value in (figures["kernel_trials_per_second"],
-                  figures["sweep"]["command_trials_per_second"],
-                  figures["kernel_over_mesa"]):
+    for value in (
+        figures["kernel_trials_per_second"],
+        figures["sweep"]["command_trials_per_second"],
+        figures["kernel_over_mesa"],
+    ):
         assert f"{value:,}" in text
     assert f"{figures['run_seconds']['warm']:.2f} s" in text

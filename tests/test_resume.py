@@ -29,12 +29,22 @@ POINTS = 9
 LONG_TRIALS = 60_000
 
 
-def sweep_args(out: Path, trials: int, *flags: str, scenario: Path = SCENARIO,
-               grid: tuple[str, ...] = GRID) -> list[str]:
+def sweep_args(
+    out: Path, trials: int, *flags: str, scenario: Path = SCENARIO, grid: tuple[str, ...] = GRID
+) -> list[str]:
     """Arguments of ``summitsim sweep`` over ``grid`` into ``out`` (no progress bar)."""
     overs = [arg for path in grid for arg in ("--over", path)]
-    return ["sweep", str(scenario), *overs, "--trials", str(trials), "--out", str(out),
-            "--quiet", *flags]
+    return [
+        "sweep",
+        str(scenario),
+        *overs,
+        "--trials",
+        str(trials),
+        "--out",
+        str(out),
+        "--quiet",
+        *flags,
+    ]
 
 
 def sweep_env() -> dict[str, str]:
@@ -43,8 +53,9 @@ def sweep_env() -> dict[str, str]:
 
 def run_command(args: list[str]) -> subprocess.CompletedProcess:
     """``summitsim ARGS`` to its end, with small blocks."""
-    return subprocess.run([COMMAND, *args], capture_output=True, text=True, env=sweep_env(),
-                          cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [COMMAND, *args], capture_output=True, text=True, env=sweep_env(), cwd=ROOT, timeout=120
+    )
 
 
 def summary_of(args: list[str], out: Path) -> str:
@@ -58,14 +69,21 @@ def blocks_in(out: Path) -> int:
     return len(list((out / "blocks").glob("p*-b*.json")))
 
 
-def start_and_stop(out: Path, args: list[str], stop: signal.Signals,
-                   after_blocks: int = 20) -> subprocess.CompletedProcess:
+def start_and_stop(
+    out: Path, args: list[str], stop: signal.Signals, after_blocks: int = 20
+) -> subprocess.CompletedProcess:
     """Start ``summitsim ARGS`` in a process group of its own, send the group ``stop`` (as
     Ctrl-C in a terminal does) once ``after_blocks`` blocks are in ``out``, and wait for
     it; fails if it ends first."""
-    process = subprocess.Popen([COMMAND, *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=sweep_env(), cwd=ROOT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [COMMAND, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=sweep_env(),
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while blocks_in(out) < after_blocks and process.poll() is None:
@@ -115,9 +133,10 @@ MISMATCHES = {
     "seed": (lambda out, folder: sweep_args(out, LONG_TRIALS, "--seed", "7"), "seed"),
     "grid": (lambda out, folder: sweep_args(out, LONG_TRIALS, grid=GRID[:1]), "grid"),
     "trials": (lambda out, folder: sweep_args(out, LONG_TRIALS + 1), "trials"),
-    "scenario": (lambda out, folder: sweep_args(out, LONG_TRIALS,
-                                                scenario=other_scenario(folder)),
-                 "scenario_sha256"),
+    "scenario": (
+        lambda out, folder: sweep_args(out, LONG_TRIALS, scenario=other_scenario(folder)),
+        "scenario_sha256",
+    ),
 }
 
 
@@ -150,17 +169,21 @@ def test_refusal_is_one_line_in_a_real_process(straight: Path, tmp_path: Path) -
     assert "Traceback" not in done.stderr and "--resume refused" in done.stderr
 
 
-@pytest.mark.parametrize("backend", [
-    pytest.param((), id="threads"),
-    pytest.param(("--workers", "2"), id="local-cluster", marks=pytest.mark.dask),
-])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param((), id="threads"),
+        pytest.param(("--workers", "2"), id="local-cluster", marks=pytest.mark.dask),
+    ],
+)
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(
     backend: tuple[str, ...], tmp_path: Path
 ) -> None:
     out = tmp_path / "interrupted"
 
-    stopped = start_and_stop(out, sweep_args(out, LONG_TRIALS, *backend), signal.SIGINT,
-                             after_blocks=5)
+    stopped = start_and_stop(
+        out, sweep_args(out, LONG_TRIALS, *backend), signal.SIGINT, after_blocks=5
+    )
 
     assert stopped.returncode == 130
     assert "Traceback" not in stopped.stderr and "ERROR" not in stopped.stderr
@@ -174,8 +197,9 @@ def test_resume_refuses_blocks_of_other_model_code(tmp_path, monkeypatch):
     from summitsim.scenario import ScenarioError, load_scenario
 
     scenario = load_scenario("scenarios/budapest_2025.yaml")
-    plan = sweep.SweepPlan(scenario, sweep.Grid.parse(scenario, ["putin.softness=0:1:2"]),
-                           2000, 0, block_trials=1000)
+    plan = sweep.SweepPlan(
+        scenario, sweep.Grid.parse(scenario, ["putin.softness=0:1:2"]), 2000, 0, block_trials=1000
+    )
     sweep.run_sweep(plan, tmp_path, progress=False)
     monkeypatch.setattr(sweep, "model_fingerprint", lambda: "other code")
     with pytest.raises(ScenarioError, match="model_sha256"):

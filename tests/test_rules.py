@@ -38,13 +38,14 @@ def test_faratin_published_value():
         (0, 3, 0.3, 1.0, 0.3),  # the opening demand gives up the softness share
         (2, 3, 0.3, 0.5, 1.0),  # the last contact reaches the floor
         (1, 3, 0.0, 0.5, 0.25),  # Boulware: 0.5 ** (1 / 0.5)
-        (1, 3, 0.0, 2.0, 0.5 ** 0.5),  # Conceder
+        (1, 3, 0.0, 2.0, 0.5**0.5),  # Conceder
         (0, 1, 0.0, 1.0, 1.0),  # a single contact: alpha = 1
     ],
 )
 def test_concession_share_by_hand(contact, contacts, softness, concession, expected):
     assert rules.concession_share(contact, contacts, softness, concession) == pytest.approx(
-        expected, abs=1e-12)
+        expected, abs=1e-12
+    )
 
 
 def test_target_by_hand():
@@ -118,13 +119,21 @@ def test_utility_in_unit_interval(data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(contacts=st.integers(1, 12), softness=unit, concession=st.floats(0.05, 20.0),
-       reservation=st.floats(0.0, 0.999), hawkishness=unit)
-def test_targets_never_rise_and_end_at_the_floor(contacts, softness, concession, reservation,
-                                                  hawkishness):
+@given(
+    contacts=st.integers(1, 12),
+    softness=unit,
+    concession=st.floats(0.05, 20.0),
+    reservation=st.floats(0.0, 0.999),
+    hawkishness=unit,
+)
+def test_targets_never_rise_and_end_at_the_floor(
+    contacts, softness, concession, reservation, hawkishness
+):
     floor = rules.floor(reservation, hawkishness)
-    aims = [rules.target(rules.concession_share(t, contacts, softness, concession), floor)
-            for t in range(contacts)]
+    aims = [
+        rules.target(rules.concession_share(t, contacts, softness, concession), floor)
+        for t in range(contacts)
+    ]
     assert all(later <= earlier + 1e-12 for earlier, later in itertools.pairwise(aims))
     assert aims[-1] == pytest.approx(floor, abs=1e-12)
     assert all(floor - 1e-12 <= aim <= 1.0 + 1e-12 for aim in aims)

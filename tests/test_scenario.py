@@ -24,11 +24,15 @@ BUDAPEST = HERE.parent / "scenarios" / "budapest_2025.yaml"
 
 # Russia negotiated by its principal, who then carries the negotiator fields.
 LAVROV = "    negotiator:\n      id: lavrov\n      concession: 0.5\n      hawkishness: 0.2\n"
-WITHOUT_NEGOTIATOR = (BASE.replace(LAVROV, "")
-                      .replace("sideline_below: 0.5\n", "sideline_below: 0.5\n      concession: "
-                               "0.5\n      hawkishness: 0.2\n")
-                      .replace("who: lavrov, ", "")
-                      .replace("lavrov.concession", "putin.concession"))
+WITHOUT_NEGOTIATOR = (
+    BASE.replace(LAVROV, "")
+    .replace(
+        "sideline_below: 0.5\n",
+        "sideline_below: 0.5\n      concession: 0.5\n      hawkishness: 0.2\n",
+    )
+    .replace("who: lavrov, ", "")
+    .replace("lavrov.concession", "putin.concession")
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +101,11 @@ def test_side_without_negotiator():
     scenario = parse_scenario(WITHOUT_NEGOTIATOR)
     assert scenario.negotiator_of(1) is None
     assert (scenario.concession(1), scenario.hawkishness(1)) == (0.5, 0.2)
-    defaults = parse_scenario(WITHOUT_NEGOTIATOR.replace("      concession: 0.5\n", "")
-                              .replace("      hawkishness: 0.2\n", ""))
+    defaults = parse_scenario(
+        WITHOUT_NEGOTIATOR.replace("      concession: 0.5\n", "").replace(
+            "      hawkishness: 0.2\n", ""
+        )
+    )
     assert (defaults.concession(1), defaults.hawkishness(1)) == (1.0, 0.0)
     assert list(defaults.actors) == ["trump", "rubio", "putin"]
 
@@ -129,8 +136,10 @@ def test_iso_date_strings_are_dates():
 
 
 def test_expect_trials_and_seed_may_sit_in_p_summit():
-    text = BASE + "expect:\n  outcome: cancelled\n  by: us\n  trials: 50\n" \
-                  "  p_summit: {max: 0.1, trials: 500, seed: 7}\n"
+    text = (
+        BASE + "expect:\n  outcome: cancelled\n  by: us\n  trials: 50\n"
+        "  p_summit: {max: 0.1, trials: 500, seed: 7}\n"
+    )
     expect = parse_scenario(text).expect
     assert (expect.outcome, expect.by, expect.trials, expect.seed) == ("cancelled", "us", 500, 7)
     assert (expect.p_summit.min, expect.p_summit.max) == (0.0, 0.1)
@@ -139,8 +148,10 @@ def test_expect_trials_and_seed_may_sit_in_p_summit():
 
 
 def test_merge_keys_are_plain_yaml():
-    text = BASE.replace("    negotiator: {id: rubio, name: Marco Rubio}",
-                        "    negotiator: {<<: &envoy {concession: 0.8}, id: rubio}")
+    text = BASE.replace(
+        "    negotiator: {id: rubio, name: Marco Rubio}",
+        "    negotiator: {<<: &envoy {concession: 0.8}, id: rubio}",
+    )
     assert parse_scenario(text).concession(0) == 0.8
 
 
@@ -158,10 +169,15 @@ def test_budapest_scenario_loads():
 
 
 def test_scenario_error_text_and_pickling():
-    error = ScenarioError("1.5 is out of range; allowed: a number in [0, 1]",
-                          file="x.yaml", line=12, loc=("sides", 1, "principal", "softness"))
-    assert str(error) == ("x.yaml:12: sides[1].principal.softness: 1.5 is out of range; "
-                          "allowed: a number in [0, 1]")
+    error = ScenarioError(
+        "1.5 is out of range; allowed: a number in [0, 1]",
+        file="x.yaml",
+        line=12,
+        loc=("sides", 1, "principal", "softness"),
+    )
+    assert str(error) == (
+        "x.yaml:12: sides[1].principal.softness: 1.5 is out of range; allowed: a number in [0, 1]"
+    )
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.loc) == (str(error), error.loc)
     assert str(ScenarioError("bad; allowed: good", field="--over")) == "--over: bad; allowed: good"

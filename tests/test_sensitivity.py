@@ -7,8 +7,12 @@ BUDAPEST = load_scenario("scenarios/budapest_2025.yaml")
 
 
 def test_levers_have_the_signs_the_model_implies():
-    found = {row.path: row for row in sensitivity(
-        BUDAPEST, ["putin.softness", "trump.patience", "putin.trust"], trials=20_000)}
+    found = {
+        row.path: row
+        for row in sensitivity(
+            BUDAPEST, ["putin.softness", "trump.patience", "putin.trust"], trials=20_000
+        )
+    }
     assert found["putin.softness"].effect > 3 * found["putin.softness"].se  # softer Moscow
     assert found["trump.patience"].effect < -3 * found["trump.patience"].se  # stricter Trump
     # trust only acts after the outcome: with the same draws the estimate is identical
@@ -16,8 +20,9 @@ def test_levers_have_the_signs_the_model_implies():
 
 
 def test_rows_are_ranked_and_steps_clipped():
-    rows = sensitivity(BUDAPEST, ["putin.softness", "lavrov.hawkishness", "putin.trust"],
-                       trials=5_000)
+    rows = sensitivity(
+        BUDAPEST, ["putin.softness", "lavrov.hawkishness", "putin.trust"], trials=5_000
+    )
     effects = [abs(row.effect) for row in rows]
     assert effects == sorted(effects, reverse=True)
     softness = next(row for row in rows if row.path == "putin.softness")

@@ -32,8 +32,9 @@ def test_closed_form_probability_lands_in_its_wilson_interval():
 def test_wilson_intervals_cover_the_true_probability_95_percent_of_the_time():
     arrays = compile_scenario(load_scenario(CLOSED_FORM))
     seeds, trials = 400, 1000
-    summits = np.array([kernel.count(arrays, trials, draws.block_key(seed, 0, 0))[0]
-                        for seed in range(seeds)])
+    summits = np.array(
+        [kernel.count(arrays, trials, draws.block_key(seed, 0, 0))[0] for seed in range(seeds)]
+    )
     low, high = wilson_interval(summits, np.full(seeds, trials))
     coverage = np.mean((low <= P_CLOSED_FORM) & (P_CLOSED_FORM <= high))
     # 400 intervals: the coverage has sd 0.011 around 0.95
@@ -44,8 +45,15 @@ def test_p_summit_rises_with_putin_softness():
     scenario = load_scenario("scenarios/budapest_2025.yaml")
     grid = np.linspace(0.0, 1.0, 6)
     trials = 40_000
-    p = np.array([estimate_p_summit(with_values(scenario, {"putin.softness": s}), trials, 0)[0]
-                  for s in grid]) / trials
+    p = (
+        np.array(
+            [
+                estimate_p_summit(with_values(scenario, {"putin.softness": s}), trials, 0)[0]
+                for s in grid
+            ]
+        )
+        / trials
+    )
     standard_error = np.sqrt(p * (1 - p) / trials)
     assert np.all(np.diff(p) > -3 * (standard_error[1:] + standard_error[:-1]))
     assert p[0] < 0.10 < 0.9 < p[-1]

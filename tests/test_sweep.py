@@ -21,8 +21,7 @@ def scenario():
 
 
 def small_plan(scenario, *over, trials=12_000, block=5_000):
-    return SweepPlan(scenario, Grid.parse(scenario, list(over)), trials, seed=3,
-                     block_trials=block)
+    return SweepPlan(scenario, Grid.parse(scenario, list(over)), trials, seed=3, block_trials=block)
 
 
 def test_counts_do_not_depend_on_threads_or_the_parallel_path(scenario):
@@ -84,8 +83,17 @@ def test_outputs_follow_the_contract(scenario, tmp_path):
     assert header[:6] == ["putin.softness", "trials", "summits", "p_summit", "ci_low", "ci_high"]
     assert {"p_cancelled", "p_vetoed", "p_deadline"} <= set(header)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    for key in ("scenario", "scenario_sha256", "seed", "grid", "trials", "version",
-                "elapsed_s", "trials_per_second", "tipping_point"):
+    for key in (
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "grid",
+        "trials",
+        "version",
+        "elapsed_s",
+        "trials_per_second",
+        "tipping_point",
+    ):
         assert key in manifest
     assert manifest["grid"] == {"putin.softness": [0.0, 0.25, 0.5, 0.75, 1.0]}
     assert (tmp_path / "p_summit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -94,17 +102,21 @@ def test_outputs_follow_the_contract(scenario, tmp_path):
 
 def test_summary_shares_add_up(scenario):
     summary = summarise(run_sweep(small_plan(scenario, "putin.softness=0:1:3"), progress=False))
-    total = sum(summary.column(name) for name in ("p_summit", "p_cancelled", "p_vetoed",
-                                                    "p_deadline"))
+    total = sum(
+        summary.column(name) for name in ("p_summit", "p_cancelled", "p_vetoed", "p_deadline")
+    )
     np.testing.assert_allclose(total, 1.0)
 
 
-@pytest.mark.parametrize("over, problem", [
-    (["putin.ideal=0:1:3"], "scalar"),
-    (["putin.softness=0:2:3"], "softness"),
-    (["a=0:1:2", "b=0:1:2", "c=0:1:2"], "one or two"),
-    (["putin.softness=0:1:3", "putin.softness=0:1:3"], "twice"),
-])
+@pytest.mark.parametrize(
+    "over, problem",
+    [
+        (["putin.ideal=0:1:3"], "scalar"),
+        (["putin.softness=0:2:3"], "softness"),
+        (["a=0:1:2", "b=0:1:2", "c=0:1:2"], "one or two"),
+        (["putin.softness=0:1:3", "putin.softness=0:1:3"], "twice"),
+    ],
+)
 def test_bad_grids_are_refused(scenario, over, problem):
     with pytest.raises(ScenarioError, match=problem):
         SweepPlan(scenario, Grid.parse(scenario, over), 10, 0).point_arrays()

@@ -119,9 +119,7 @@ class Negotiator(mesa.Agent):
 
     def target(self, contact: int, contacts: int) -> float:
         """Utility aimed at in contact ``contact`` (0-based) of ``contacts``."""
-        share = rules.concession_share(
-            contact, contacts, self.principal.softness, self.concession
-        )
+        share = rules.concession_share(contact, contacts, self.principal.softness, self.concession)
         return rules.target(share, self.floor)
 
     def propose(self, toward: np.ndarray, contact: int, contacts: int) -> np.ndarray:

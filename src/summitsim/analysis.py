@@ -101,5 +101,12 @@ def tipping_point(
     resampled = rng.binomial(trials, p, size=(replicates, p.size)) / trials
     spread = np.array([_crossing_or_edge(values, row, level, rising) for row in resampled])
     low, high = np.percentile(spread, [2.5, 97.5])
-    return TippingPoint(path, estimate, float(low), float(high), level, rising,
-                        f"linear interpolation, parametric bootstrap ({replicates} replicates)")
+    return TippingPoint(
+        path,
+        estimate,
+        float(low),
+        float(high),
+        level,
+        rising,
+        f"linear interpolation, parametric bootstrap ({replicates} replicates)",
+    )

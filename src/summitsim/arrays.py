@@ -132,8 +132,7 @@ def nominal_vector(scenario: Scenario) -> np.ndarray:
 def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
     """Compile ``scenario.uncertainty`` (in file order) into an :class:`UncertaintyTable`."""
     issues = len(scenario.issues)
-    codes = {"uniform": draws.UNIFORM, "normal_sd": draws.NORMAL,
-             "lognormal_sd": draws.LOGNORMAL}
+    codes = {"uniform": draws.UNIFORM, "normal_sd": draws.NORMAL, "lognormal_sd": draws.LOGNORMAL}
     rows: list[tuple[int, int, int, float, float, float]] = []
     renormalise: set[int] = set()
     for text, spec in scenario.uncertainty.items():
@@ -167,8 +166,10 @@ def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
 def compile_scenario(scenario: Scenario) -> ScenarioArrays:
     """The arrays of a validated scenario."""
     reviewed = np.array(
-        [[contact.date >= scenario.reviews_from(j) for j in range(2)]
-         for contact in scenario.contacts],
+        [
+            [contact.date >= scenario.reviews_from(j) for j in range(2)]
+            for contact in scenario.contacts
+        ],
         dtype=np.bool_,
     )
     return ScenarioArrays(

@@ -17,8 +17,9 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                        suffix=target.suffix)
+        handle, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix
+        )
     except OSError as error:
         # name the file the user asked for, not the hidden temporary one
         raise OSError(error.errno, error.strerror, str(target)) from None

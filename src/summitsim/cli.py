@@ -39,7 +39,8 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(
-                f"{value} is not allowed; allowed: a whole number >= {minimum}")
+                f"{value} is not allowed; allowed: a whole number >= {minimum}"
+            )
         return value
 
     return parse
@@ -60,10 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="one run of a scenario, as a dated timeline")
     run.add_argument("file", metavar="FILE", help="scenario YAML file")
-    run.add_argument("--seed", type=_seed, help="one Monte Carlo trial drawn from this seed "
-                     "(uncertainty and noise); without it the nominal run, no noise")
-    run.add_argument("--set", dest="assignments", action="append", default=[],
-                     metavar="PATH=VALUE", help="override a parameter, e.g. putin.softness=0.8")
+    run.add_argument(
+        "--seed",
+        type=_seed,
+        help="one Monte Carlo trial drawn from this seed "
+        "(uncertainty and noise); without it the nominal run, no noise",
+    )
+    run.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a parameter, e.g. putin.softness=0.8",
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--plot", metavar="PNG", help="write a figure of the run")
 
@@ -75,20 +86,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="Monte Carlo over a grid of parameter values")
     sweep.add_argument("file", metavar="FILE")
-    sweep.add_argument("--over", action="append", required=True, metavar="PATH=START:STOP:NUM",
-                       help="a swept parameter (once or twice)")
-    sweep.add_argument("--trials", type=_positive_int, required=True,
-                       help="trials per grid point")
+    sweep.add_argument(
+        "--over",
+        action="append",
+        required=True,
+        metavar="PATH=START:STOP:NUM",
+        help="a swept parameter (once or twice)",
+    )
+    sweep.add_argument("--trials", type=_positive_int, required=True, help="trials per grid point")
     sweep.add_argument("--seed", type=_seed, default=0)
-    sweep.add_argument("--out", metavar="DIR", help="output folder "
-                       "(default results/<scenario name>/sweep-<paths>)")
+    sweep.add_argument(
+        "--out", metavar="DIR", help="output folder (default results/<scenario name>/sweep-<paths>)"
+    )
     backend = sweep.add_mutually_exclusive_group()
-    backend.add_argument("--workers", type=_positive_int, metavar="N",
-                         help="run on an embedded Dask cluster of N worker processes")
-    backend.add_argument("--scheduler", metavar="ADDRESS",
-                         help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
-    sweep.add_argument("--resume", action="store_true",
-                       help="skip the blocks already finished in --out")
+    backend.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="run on an embedded Dask cluster of N worker processes",
+    )
+    backend.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
+    )
+    sweep.add_argument(
+        "--resume", action="store_true", help="skip the blocks already finished in --out"
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
     demo = commands.add_parser("demo", help="the classroom page on http://127.0.0.1:PORT")
@@ -130,10 +154,14 @@ def command_run(args: argparse.Namespace) -> int:
 def command_validate(args: argparse.Namespace) -> int:
     """``summitsim validate``: load the file and report it valid (errors exit 2)."""
     scenario = load_scenario(args.file)
-    actors = ", ".join(side.principal.id + (f"/{side.negotiator.id}" if side.negotiator else "")
-                       for side in scenario.sides)
-    print(f"{args.file}: valid ({scenario.name}: {len(scenario.issues)} issues, "
-          f"{len(scenario.contacts)} contacts, {actors})")
+    actors = ", ".join(
+        side.principal.id + (f"/{side.negotiator.id}" if side.negotiator else "")
+        for side in scenario.sides
+    )
+    print(
+        f"{args.file}: valid ({scenario.name}: {len(scenario.issues)} issues, "
+        f"{len(scenario.contacts)} contacts, {actors})"
+    )
     return 0
 
 
@@ -186,8 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BROKEN_PIPE
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"summitsim {args.command}: error: {where}{error.strerror or error}",
-              file=sys.stderr)
+        print(f"summitsim {args.command}: error: {where}{error.strerror or error}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:
         print(f"summitsim {args.command}: interrupted", file=sys.stderr)

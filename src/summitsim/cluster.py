@@ -53,9 +53,11 @@ def dask_backend(workers: int | None, scheduler: str | None) -> tuple[Backend, s
         raise ValueError("give exactly one of workers and scheduler")
     if scheduler is not None:
         return functools.partial(run_on_dask, lambda: attached_client(scheduler)), (
-            f"dask {scheduler}")
+            f"dask {scheduler}"
+        )
     return functools.partial(run_on_dask, lambda: embedded_client(workers)), (
-        f"dask, {workers} local worker{'s' * (workers != 1)}")
+        f"dask, {workers} local worker{'s' * (workers != 1)}"
+    )
 
 
 @contextmanager
@@ -69,9 +71,14 @@ def embedded_client(workers: int) -> Iterator[Client]:
     # distributed's own shutdown races (a heartbeat cut off as a worker closes, dask
     # distributed issue 7192) would print tracebacks after a run that went well.
     with dask.config.set({NUMBA_THREADS_SETTING: "1"}), _children_ignore_ctrl_c():
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
     try:
         with Client(cluster) as client:
             yield client
@@ -150,20 +157,23 @@ def run_on_dask(
         return
     with connect() as client:
         token = plan_token(plan)
-        points = {point: client.submit(_given, arrays[point], key=f"summitsim-point-{point}-"
-                                       f"{token}")
-                  for point in sorted({task.point for task in tasks})}
+        points = {
+            point: client.submit(_given, arrays[point], key=f"summitsim-point-{point}-{token}")
+            for point in sorted({task.point for task in tasks})
+        }
 
         def submit(task: BlockTask) -> Future:
-            return client.submit(run_block, points[task.point], task, plan.seed, False,
-                                 key=block_key(task, token))
+            return client.submit(
+                run_block, points[task.point], task, plan.seed, False, key=block_key(task, token)
+            )
 
         limit = max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
         reduce_as_completed(tasks, submit, limit, done)
 
 
-def reduce_as_completed(tasks: Iterable[BlockTask], submit: Callable[[BlockTask], Future],
-                        limit: int, done: Done) -> None:
+def reduce_as_completed(
+    tasks: Iterable[BlockTask], submit: Callable[[BlockTask], Future], limit: int, done: Done
+) -> None:
     """Keep at most ``limit`` of ``tasks`` in flight via ``submit(task) -> future``; hand
     each result to ``done`` as it finishes, ignoring a second result for a block already
     done (a task submitted twice, or a result that arrives again)."""

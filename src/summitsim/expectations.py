@@ -62,6 +62,8 @@ def _check_p_summit(scenario: Scenario) -> tuple[bool, str]:
     p = summits / trials
     low, high = wilson_interval([summits], [trials])
     ok = bounds.min <= p <= bounds.max
-    return ok, (f"P(summit): expected in [{bounds.min}, {bounds.max}], found {p:.4f} "
-                f"(95% interval {low[0]:.4f} to {high[0]:.4f}; {trials:,} trials, "
-                f"seed {expect.seed})")
+    return ok, (
+        f"P(summit): expected in [{bounds.min}, {bounds.max}], found {p:.4f} "
+        f"(95% interval {low[0]:.4f} to {high[0]:.4f}; {trials:,} trials, "
+        f"seed {expect.seed})"
+    )

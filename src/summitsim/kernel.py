@@ -103,7 +103,8 @@ def _propose(
 def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
     """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact``."""
     share = rules.concession_share(
-        contact, contacts,
+        contact,
+        contacts,
         _scalar(params, side, issues, SOFTNESS),
         _scalar(params, side, issues, CONCESSION),
     )
@@ -216,8 +217,7 @@ def _trial(
     ``case`` is the scenario as :func:`kernel_case` packs it: (nominal vector, the six
     columns of the uncertainty table, issues, first mover, reviewed (T x 2),
     has_negotiator (2)) - flat, as numba's parallel loops take no nested tuples."""
-    nominal, form, index, width, spread, low, high, issues, first, reviewed, has_negotiator = (
-        case)
+    nominal, form, index, width, spread, low, high, issues, first, reviewed, has_negotiator = case
     key = draws.mix_trial_key(block, trial)
     draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
     return negotiate(
@@ -226,8 +226,7 @@ def _trial(
 
 
 @njit(cache=True, error_model="numpy")
-def _count_range(start: int, stop: int, case: tuple, block: np.ndarray,
-                 counts: np.ndarray) -> None:
+def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: np.ndarray) -> None:
     """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``."""
     params = np.empty_like(case[_NOMINAL])
     offers = np.empty((2, case[_ISSUES]))
@@ -280,7 +279,8 @@ def simulate_block(
         offers = np.empty((2, case[_ISSUES]))
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
             outcome[trial], side[trial], contact[trial], sidelined[trial] = _trial(
-                trial, case, block, params, offers, framework[trial])
+                trial, case, block, params, offers, framework[trial]
+            )
 
 
 @dataclass(frozen=True)
@@ -319,8 +319,13 @@ def simulate(arrays: ScenarioArrays, trials: int, key: np.ndarray) -> Trials:
         framework=np.empty((trials, arrays.issues)),
     )
     simulate_block(
-        kernel_case(arrays), key, result.outcome, result.side, result.contact,
-        result.sidelined, result.framework,
+        kernel_case(arrays),
+        key,
+        result.outcome,
+        result.side,
+        result.contact,
+        result.sidelined,
+        result.framework,
     )
     return result
 

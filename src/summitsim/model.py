@@ -119,8 +119,11 @@ class SummitModel(mesa.Model):
         self._account: dict[date, list[Event]] = defaultdict(list)
         self.events: list[Event] = []
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
-        self._log(scenario.start, "announcement", f"{scenario.title}: summit planned for "
-                  f"{scenario.summit.isoformat()}")
+        self._log(
+            scenario.start,
+            "announcement",
+            f"{scenario.title}: summit planned for {scenario.summit.isoformat()}",
+        )
         self._process_day()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -133,19 +136,27 @@ class SummitModel(mesa.Model):
             scalars = dict(zip(SIDE_FIELDS, self.params[base + 2 * issues :]))
             person = side.principal
             principal = Principal(
-                self, person.id, person.name, j,
+                self,
+                person.id,
+                person.name,
+                j,
                 ideal=self.params[base : base + issues],
                 salience=self.params[base + issues : base + 2 * issues],
                 reviews_from=scenario.reviews_from(j),
                 **{name: float(scalars[name]) for name in SIDE_FIELDS[:6]},
             )
             delegate = side.negotiator or person
-            negotiators.append(Negotiator(
-                self, delegate.id, delegate.name, principal,
-                concession=float(scalars[SIDE_FIELDS[CONCESSION]]),
-                hawkishness=float(scalars[SIDE_FIELDS[HAWKISHNESS]]),
-                stands_in=side.negotiator is None,
-            ))
+            negotiators.append(
+                Negotiator(
+                    self,
+                    delegate.id,
+                    delegate.name,
+                    principal,
+                    concession=float(scalars[SIDE_FIELDS[CONCESSION]]),
+                    hawkishness=float(scalars[SIDE_FIELDS[HAWKISHNESS]]),
+                    stands_in=side.negotiator is None,
+                )
+            )
             principals.append(principal)
         return principals, negotiators
 
@@ -169,10 +180,12 @@ class SummitModel(mesa.Model):
         for j, side in enumerate(self.setup.sides):
             offer = self.latest[j]
             if offer is not None:
-                state.update({f"{side.id}.{k}": float(v)
-                              for k, v in zip(self.setup.issue_ids, offer)})
-                state.update({f"{side.id}.value.{p.actor_id}": p.value(offer)
-                              for p in self.principals})
+                state.update(
+                    {f"{side.id}.{k}": float(v) for k, v in zip(self.setup.issue_ids, offer)}
+                )
+                state.update(
+                    {f"{side.id}.value.{p.actor_id}": p.value(offer) for p in self.principals}
+                )
             if last is not None:
                 state[f"{side.id}.target"] = last.targets[side.id]
             state[f"{side.principal.id}.trust"] = self.principals[j].trust
@@ -220,16 +233,18 @@ class SummitModel(mesa.Model):
         mover, other = self.first, 1 - self.first
         contact = self.setup.contacts[t]
         record = ContactRecord(t, contact.date, contact.label)
-        record.targets = {self._side_id(j): self.negotiators[j].target(t, contacts)
-                          for j in range(2)}
+        record.targets = {
+            self._side_id(j): self.negotiators[j].target(t, contacts) for j in range(2)
+        }
         self.contacts_held.append(record)
         self._log(self.today, "contact", contact.label or f"Contact {t + 1}")
         toward = self.latest[other]
         if toward is None:
             toward = self.principals[other].ideal
         self._make_offer(record, mover, self.negotiators[mover].propose(toward, t, contacts))
-        if self.negotiators[other].accepts(self.latest[mover], self.noise[t, draws.S_JUDGES], t,
-                                           contacts):
+        if self.negotiators[other].accepts(
+            self.latest[mover], self.noise[t, draws.S_JUDGES], t, contacts
+        ):
             self._agree(record, other, mover)
             return
         counter = self.negotiators[other].propose(self.latest[mover], t, contacts)
@@ -244,17 +259,26 @@ class SummitModel(mesa.Model):
         self.latest[j] = offer
         record.offers[side] = offer
         record.values[side] = {p.actor_id: p.value(offer) for p in self.principals}
-        worth = ", ".join(f"{v:.3f} to {self._principal_name(p)}"
-                          for p, v in record.values[side].items())
-        self._log(self.today, "offer", f"{self.negotiators[j].name} ({side}) offers "
-                  f"{self._position_text(offer)}; worth {worth} "
-                  f"(target {record.targets[side]:.3f})")
+        worth = ", ".join(
+            f"{v:.3f} to {self._principal_name(p)}" for p, v in record.values[side].items()
+        )
+        self._log(
+            self.today,
+            "offer",
+            f"{self.negotiators[j].name} ({side}) offers "
+            f"{self._position_text(offer)}; worth {worth} "
+            f"(target {record.targets[side]:.3f})",
+        )
 
     def _agree(self, record: ContactRecord, acceptor: int, author: int) -> None:
         record.accepted_by = self._side_id(acceptor)
         framework = self.latest[author]
-        self._log(self.today, "accepted", f"{self.negotiators[acceptor].name} accepts the offer "
-                  f"of {self.negotiators[author].name} as the framework")
+        self._log(
+            self.today,
+            "accepted",
+            f"{self.negotiators[acceptor].name} accepts the offer "
+            f"of {self.negotiators[author].name} as the framework",
+        )
         self._agenda[self.today + _DAY].append(partial(self._approve, record.index, framework))
 
     # -- the day after a contact ----------------------------------------------------------
@@ -263,13 +287,20 @@ class SummitModel(mesa.Model):
         for j in (self.first, 1 - self.first):
             principal = self.principals[j]
             if not principal.approves(framework, self.noise[t, draws.APPROVAL + j]):
-                self._log(self.today, "vetoed", f"{principal.name} vetoes the framework "
-                          f"(worth {principal.value(framework):.3f}, below the value of no "
-                          f"summit {principal.reservation:.3f})")
+                self._log(
+                    self.today,
+                    "vetoed",
+                    f"{principal.name} vetoes the framework "
+                    f"(worth {principal.value(framework):.3f}, below the value of no "
+                    f"summit {principal.reservation:.3f})",
+                )
                 self._decide("vetoed", j, self.today, t, framework)
                 return
-            self._log(self.today, "approved", f"{principal.name} approves the framework "
-                      f"(worth {principal.value(framework):.3f})")
+            self._log(
+                self.today,
+                "approved",
+                f"{principal.name} approves the framework (worth {principal.value(framework):.3f})",
+            )
         self._decide("summit", None, self.setup.summit, t, framework)
 
     def _review(self, t: int) -> None:
@@ -280,23 +311,35 @@ class SummitModel(mesa.Model):
             offer = self.latest[1 - j]
             worth = principal.value(offer)
             if principal.cancels(offer, self.noise[t, draws.REVIEW + j]):
-                self._log(self.today, "cancelled", f"{principal.name} cancels the summit: "
-                          f"the other side's offer is worth {worth:.3f}, below its patience "
-                          f"{principal.patience:.3f}")
+                self._log(
+                    self.today,
+                    "cancelled",
+                    f"{principal.name} cancels the summit: "
+                    f"the other side's offer is worth {worth:.3f}, below its patience "
+                    f"{principal.patience:.3f}",
+                )
                 self._decide("cancelled", j, self.today, t, None)
                 return
-            self._log(self.today, "review", f"{principal.name} stays at the table (the other "
-                      f"side's offer is worth {worth:.3f}, patience {principal.patience:.3f})")
+            self._log(
+                self.today,
+                "review",
+                f"{principal.name} stays at the table (the other "
+                f"side's offer is worth {worth:.3f}, patience {principal.patience:.3f})",
+            )
         if t == self.arrays.contacts - 1:
             self._decide("deadline", None, self.setup.summit, t, None)
 
     # -- the outcome and what follows -----------------------------------------------------
 
-    def _decide(self, kind: str, j: int | None, day: date, t: int,
-                framework: np.ndarray | None) -> None:
+    def _decide(
+        self, kind: str, j: int | None, day: date, t: int, framework: np.ndarray | None
+    ) -> None:
         side = None if j is None else self._side_id(j)
         self.outcome = Outcome(
-            kind, side, day, t,
+            kind,
+            side,
+            day,
+            t,
             None if framework is None else dict(zip(self.setup.issue_ids, map(float, framework))),
         )
         texts = {
@@ -320,11 +363,18 @@ class SummitModel(mesa.Model):
             before = principal.trust
             if principal.blame(negotiator):
                 self.sidelined.append(negotiator.actor_id)
-                self._log(day, "sidelined", f"{principal.name} sidelines {negotiator.name} "
-                          f"(trust {principal.trust:.2f}, below {principal.sideline_below:.2f})")
+                self._log(
+                    day,
+                    "sidelined",
+                    f"{principal.name} sidelines {negotiator.name} "
+                    f"(trust {principal.trust:.2f}, below {principal.sideline_below:.2f})",
+                )
             elif principal.trust != before:  # no "falls to 1.00" when trust_loss is 0
-                self._log(day, "trust", f"{principal.name}'s trust in {negotiator.name} falls "
-                          f"to {principal.trust:.2f}")
+                self._log(
+                    day,
+                    "trust",
+                    f"{principal.name}'s trust in {negotiator.name} falls to {principal.trust:.2f}",
+                )
 
     def _applies(self, consequence: Consequence) -> bool:
         outcome = self.outcome
@@ -341,8 +391,9 @@ class SummitModel(mesa.Model):
         return next(p.name for p in self.principals if p.actor_id == actor_id)
 
     def _position_text(self, position: np.ndarray) -> str:
-        return ", ".join(f"{issue.label} {value:.2f}"
-                         for issue, value in zip(self.setup.issues, position))
+        return ", ".join(
+            f"{issue.label} {value:.2f}" for issue, value in zip(self.setup.issues, position)
+        )
 
     # -- for the command line and the page -----------------------------------------------
 
@@ -352,7 +403,9 @@ class SummitModel(mesa.Model):
         issue_ids = self.setup.issue_ids
         return [
             {"date": record.date.isoformat()}
-            | {side: dict(zip(issue_ids, map(float, offer)))
-               for side, offer in record.offers.items()}
+            | {
+                side: dict(zip(issue_ids, map(float, offer)))
+                for side, offer in record.offers.items()
+            }
             for record in self.contacts_held
         ]

@@ -24,8 +24,7 @@ from typing import Literal
 
 from summitsim.scenario import RANGES, Range, Scenario, ScenarioError, scenario_from_data
 
-PRINCIPAL_FIELDS = ("reservation", "softness", "patience", "trust", "trust_loss",
-                    "sideline_below")
+PRINCIPAL_FIELDS = ("reservation", "softness", "patience", "trust", "trust_loss", "sideline_below")
 ISSUE_FIELDS = ("ideal", "salience")
 NEGOTIATOR_FIELDS = ("concession", "hawkishness")
 
@@ -107,27 +106,47 @@ def resolve(scenario: Scenario, text: str) -> ParameterPath:
     actor, field, *issue = parts
     actors = scenario.actors
     if actor not in actors:
-        raise ScenarioError(f"unknown actor {actor!r}; allowed: {GRAMMAR} with ACTOR one of "
-                            f"{', '.join(actors)}", field=text)
+        raise ScenarioError(
+            f"unknown actor {actor!r}; allowed: {GRAMMAR} with ACTOR one of {', '.join(actors)}",
+            field=text,
+        )
     side = actors[actor][0]
     role = "principal" if scenario.sides[side].principal.id == actor else "negotiator"
     fields = _fields_of(scenario, side, role)
     if field not in fields:
-        raise ScenarioError(_field_problem(scenario, side, role, actor, field) + "; allowed: "
-                            + ", ".join(f"{actor}.{name}" for name in fields), field=text)
+        raise ScenarioError(
+            _field_problem(scenario, side, role, actor, field)
+            + "; allowed: "
+            + ", ".join(f"{actor}.{name}" for name in fields),
+            field=text,
+        )
     if issue and field not in ISSUE_FIELDS:
         raise ScenarioError(f"{field} has no issues; allowed: {actor}.{field}", field=text)
     if issue and issue[0] not in scenario.issue_ids:
-        raise ScenarioError(f"unknown issue {issue[0]!r}; allowed: {actor}.{field}.ISSUE with "
-                            f"ISSUE one of {', '.join(scenario.issue_ids)}", field=text)
+        raise ScenarioError(
+            f"unknown issue {issue[0]!r}; allowed: {actor}.{field}.ISSUE with "
+            f"ISSUE one of {', '.join(scenario.issue_ids)}",
+            field=text,
+        )
     return _path(text, actor, side, role, field, issue[0] if issue else None)
 
 
-def _path(text: str, actor: str | None, side: int | None, role: str, field: str,
-          issue: str | None) -> ParameterPath:
+def _path(
+    text: str, actor: str | None, side: int | None, role: str, field: str, issue: str | None
+) -> ParameterPath:
     bounds = RANGES[field]
-    return ParameterPath(text, actor, side, role, field, issue,
-                         bounds.low, bounds.high, bounds.low_open, bounds.high_open)
+    return ParameterPath(
+        text,
+        actor,
+        side,
+        role,
+        field,
+        issue,
+        bounds.low,
+        bounds.high,
+        bounds.low_open,
+        bounds.high_open,
+    )
 
 
 def get_value(scenario: Scenario, path: ParameterPath) -> float | list[float]:
@@ -150,26 +169,31 @@ def _checked(path: ParameterPath, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ScenarioError(f"got {value!r}; allowed: {path.allowed()}", field=path.text)
     if not path.range.contains(value):
-        raise ScenarioError(f"{value} is out of range; allowed: {path.allowed()}",
-                            field=path.text)
+        raise ScenarioError(f"{value} is out of range; allowed: {path.allowed()}", field=path.text)
     return float(value)
 
 
-def _new_value(scenario: Scenario, path: ParameterPath,
-               value: float | Sequence[float]) -> float | dict[str, float]:
+def _new_value(
+    scenario: Scenario, path: ParameterPath, value: float | Sequence[float]
+) -> float | dict[str, float]:
     """The checked value to store: a float, or for a vector path a mapping by issue."""
     if not path.vector:
         return _checked(path, value)
     issues = scenario.issue_ids
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != len(
-            issues):
-        raise ScenarioError(f"got {value!r}; allowed: {len(issues)} numbers, one per issue "
-                            f"({', '.join(issues)}), each {path.allowed()}", field=path.text)
+    if (
+        isinstance(value, (str, bytes))
+        or not isinstance(value, Sequence)
+        or len(value) != len(issues)
+    ):
+        raise ScenarioError(
+            f"got {value!r}; allowed: {len(issues)} numbers, one per issue "
+            f"({', '.join(issues)}), each {path.allowed()}",
+            field=path.text,
+        )
     return {issue: _checked(path, entry) for issue, entry in zip(issues, value)}
 
 
-def with_values(scenario: Scenario,
-                values: Mapping[str, float | Sequence[float]]) -> Scenario:
+def with_values(scenario: Scenario, values: Mapping[str, float | Sequence[float]]) -> Scenario:
     """A validated copy of ``scenario`` with each path set to its value (a vector path
     takes one number per issue). Every check of the file is run again; a value out of the
     field's range raises ScenarioError naming the path and the range. Salience stays raw."""
@@ -225,8 +249,9 @@ def parse_range(text: str) -> tuple[str, float, float, int]:
             raise ValueError(spec)
         return path, _number(parts[0]), _number(parts[1]), int(parts[2])
     except ValueError:
-        raise ScenarioError(f"{spec!r} is not START:STOP:NUM; allowed: {form}",
-                            field=text) from None
+        raise ScenarioError(
+            f"{spec!r} is not START:STOP:NUM; allowed: {form}", field=text
+        ) from None
 
 
 def scalar_paths(scenario: Scenario) -> list[str]:
@@ -237,8 +262,9 @@ def scalar_paths(scenario: Scenario) -> list[str]:
     for side in scenario.sides:
         principal = side.principal.id
         found += [f"{principal}.{field}" for field in PRINCIPAL_FIELDS]
-        found += [f"{principal}.{field}.{issue}"
-                  for field in ISSUE_FIELDS for issue in scenario.issue_ids]
+        found += [
+            f"{principal}.{field}.{issue}" for field in ISSUE_FIELDS for issue in scenario.issue_ids
+        ]
         delegate = (side.negotiator or side.principal).id
         found += [f"{delegate}.{field}" for field in NEGOTIATOR_FIELDS]
     return found

@@ -29,8 +29,14 @@ if TYPE_CHECKING:
 
 #: Colours of the first and second side, and of events.
 SIDE_COLOURS = ("#1f5fa8", "#b3261e")
-EVENT_COLOURS = {"cancelled": "#b3261e", "vetoed": "#b3261e", "summit": "#2e7d32",
-                 "deadline": "#6d6d6d", "sidelined": "#7b1fa2", "consequence": "#ef6c00"}
+EVENT_COLOURS = {
+    "cancelled": "#b3261e",
+    "vetoed": "#b3261e",
+    "summit": "#2e7d32",
+    "deadline": "#6d6d6d",
+    "sidelined": "#7b1fa2",
+    "consequence": "#ef6c00",
+}
 _ISSUE_MARKERS = "osD^vP*X"
 
 
@@ -38,8 +44,9 @@ def save_figure(figure: Figure, path: str | os.PathLike) -> Path:
     """Write ``figure`` to ``path`` (format by its extension) atomically and close it."""
     try:
         with replacing(path) as partial:
-            figure.savefig(partial, dpi=150, bbox_inches="tight",
-                           format=Path(path).suffix.lstrip(".") or "png")
+            figure.savefig(
+                partial, dpi=150, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png"
+            )
     finally:
         plt.close(figure)
     return Path(path)
@@ -51,20 +58,32 @@ def run_figure(model: SummitModel) -> Figure:
     a strip of the dated events (contacts, the outcome, sidelining, consequences)."""
     scenario = model.setup
     figure, (offers_axis, value_axis, events_axis) = plt.subplots(
-        3, 1, figsize=(12, 9), sharex=True, gridspec_kw={"height_ratios": [1.1, 1, 0.9]})
+        3, 1, figsize=(12, 9), sharex=True, gridspec_kw={"height_ratios": [1.1, 1, 0.9]}
+    )
     _plot_offers(model, offers_axis)
     _plot_values(model, value_axis)
     _plot_events(model, events_axis)
     for axis in (offers_axis, value_axis, events_axis):
         axis.axvline(scenario.summit, color="black", linestyle="--", linewidth=0.8)
-    offers_axis.annotate("planned summit", (mdates.date2num(scenario.summit), 1.0),
-                         xytext=(3, -10), textcoords="offset points", fontsize=8)
+    offers_axis.annotate(
+        "planned summit",
+        (mdates.date2num(scenario.summit), 1.0),
+        xytext=(3, -10),
+        textcoords="offset points",
+        fontsize=8,
+    )
     events_axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     events_axis.set_xlim(mdates.date2num(scenario.start) - 1, mdates.date2num(model.today) + 8)
     outcome = model.outcome
-    verdict = "" if outcome is None else (
-        f" - {outcome.kind}" + (f" by {outcome.side}" if outcome.side else "")
-        + f" on {outcome.date:%d %b %Y}")
+    verdict = (
+        ""
+        if outcome is None
+        else (
+            f" - {outcome.kind}"
+            + (f" by {outcome.side}" if outcome.side else "")
+            + f" on {outcome.date:%d %b %Y}"
+        )
+    )
     figure.suptitle(f"{scenario.title}{verdict}", fontsize=13)
     figure.autofmt_xdate()
     return figure
@@ -73,12 +92,19 @@ def run_figure(model: SummitModel) -> Figure:
 def _plot_offers(model: SummitModel, axis: plt.Axes) -> None:
     for j, side in enumerate(model.setup.sides):
         for k, issue in enumerate(model.setup.issues):
-            points = [(record.date, record.offers[side.id][k]) for record in model.contacts_held
-                      if side.id in record.offers]
+            points = [
+                (record.date, record.offers[side.id][k])
+                for record in model.contacts_held
+                if side.id in record.offers
+            ]
             if points:
-                axis.plot(*zip(*points), color=SIDE_COLOURS[j],
-                          marker=_ISSUE_MARKERS[k % len(_ISSUE_MARKERS)],
-                          linestyle="-" if j == 0 else "--", label=f"{side.id}: {issue.label}")
+                axis.plot(
+                    *zip(*points),
+                    color=SIDE_COLOURS[j],
+                    marker=_ISSUE_MARKERS[k % len(_ISSUE_MARKERS)],
+                    linestyle="-" if j == 0 else "--",
+                    label=f"{side.id}: {issue.label}",
+                )
     axis.set_ylim(-0.05, 1.05)
     axis.set_ylabel("offer on the issue's scale\n(0 = low end, 1 = high end)")
     axis.set_title("Offers at each contact", fontsize=10, loc="left")
@@ -88,19 +114,34 @@ def _plot_offers(model: SummitModel, axis: plt.Axes) -> None:
 def _plot_values(model: SummitModel, axis: plt.Axes) -> None:
     for j, principal in enumerate(model.principals):
         other = model.setup.sides[1 - j].id
-        points = [(record.date, record.values[other][principal.actor_id])
-                  for record in model.contacts_held if other in record.values]
+        points = [
+            (record.date, record.values[other][principal.actor_id])
+            for record in model.contacts_held
+            if other in record.values
+        ]
         if points:
-            axis.plot(*zip(*points), color=SIDE_COLOURS[j], marker="o",
-                      label=f"{principal.name}: value of {other}'s offer")
-        axis.axhline(principal.patience, color=SIDE_COLOURS[j], linestyle=":",
-                     label=f"{principal.name}: patience {principal.patience:.2f}")
-        axis.axhline(principal.reservation, color=SIDE_COLOURS[j], linestyle="-.", alpha=0.6,
-                     label=f"{principal.name}: value of no summit {principal.reservation:.2f}")
+            axis.plot(
+                *zip(*points),
+                color=SIDE_COLOURS[j],
+                marker="o",
+                label=f"{principal.name}: value of {other}'s offer",
+            )
+        axis.axhline(
+            principal.patience,
+            color=SIDE_COLOURS[j],
+            linestyle=":",
+            label=f"{principal.name}: patience {principal.patience:.2f}",
+        )
+        axis.axhline(
+            principal.reservation,
+            color=SIDE_COLOURS[j],
+            linestyle="-.",
+            alpha=0.6,
+            label=f"{principal.name}: value of no summit {principal.reservation:.2f}",
+        )
     axis.set_ylim(0, 1)
     axis.set_ylabel("value to the principal")
-    axis.set_title("What each principal thinks of the other side's offer", fontsize=10,
-                   loc="left")
+    axis.set_title("What each principal thinks of the other side's offer", fontsize=10, loc="left")
     axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 
@@ -114,19 +155,34 @@ def _plot_events(model: SummitModel, axis: plt.Axes) -> None:
         axis.plot([event.date], [height], marker="o", color=colour)
         axis.vlines(event.date, 0, height, color=colour, alpha=0.35, linewidth=1)
         text = event.text if len(event.text) <= 70 else event.text[:67] + "..."
-        axis.annotate(f"{event.kind}: {text}", (mdates.date2num(event.date), height),
-                      xytext=(5, -3), textcoords="offset points", fontsize=7, color=colour)
+        axis.annotate(
+            f"{event.kind}: {text}",
+            (mdates.date2num(event.date), height),
+            xytext=(5, -3),
+            textcoords="offset points",
+            fontsize=7,
+            color=colour,
+        )
     axis.set_ylim(0, rows + 1)
     axis.set_yticks([])
     axis.set_title("Events", fontsize=10, loc="left")
 
 
-OUTCOME_COLOURS = {"summit": "#2e7d32", "cancelled": "#b3261e", "vetoed": "#ef6c00",
-                   "deadline": "#9e9e9e"}
+OUTCOME_COLOURS = {
+    "summit": "#2e7d32",
+    "cancelled": "#b3261e",
+    "vetoed": "#ef6c00",
+    "deadline": "#9e9e9e",
+}
 
 
-def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
-                 summary: Summary, baseline: dict[str, float] | None = None) -> Figure:
+def sweep_figure(
+    title: str,
+    paths: Sequence[str],
+    values: Sequence[np.ndarray],
+    summary: Summary,
+    baseline: dict[str, float] | None = None,
+) -> Figure:
     """P(summit) over a sweep: for one path a curve with its Wilson 95% band, the tipping
     point and the share of each outcome; for two paths a heat map with the 0.5 contour.
     ``baseline`` marks the scenario's own values of the swept paths."""
@@ -135,32 +191,56 @@ def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
         return _heat_map(title, paths, values, summary, baseline)
     x = values[0]
     figure, (curve, shares) = plt.subplots(
-        2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]})
-    curve.fill_between(x, summary.column("ci_low"), summary.column("ci_high"),
-                       color=OUTCOME_COLOURS["summit"], alpha=0.25, label="Wilson 95% interval")
-    curve.plot(x, summary.column("p_summit"), color=OUTCOME_COLOURS["summit"], marker=".",
-               label="P(summit)")
+        2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]}
+    )
+    curve.fill_between(
+        x,
+        summary.column("ci_low"),
+        summary.column("ci_high"),
+        color=OUTCOME_COLOURS["summit"],
+        alpha=0.25,
+        label="Wilson 95% interval",
+    )
+    curve.plot(
+        x,
+        summary.column("p_summit"),
+        color=OUTCOME_COLOURS["summit"],
+        marker=".",
+        label="P(summit)",
+    )
     curve.axhline(0.5, color="black", linewidth=0.8, linestyle=":")
     tipping = summary.tipping
     if tipping is not None:
         curve.axvspan(tipping.ci_low, tipping.ci_high, color="black", alpha=0.12)
-        curve.axvline(tipping.value, color="black", linewidth=1.2,
-                      label=f"tipping point {tipping.value:.3f} "
-                      f"[{tipping.ci_low:.3f}, {tipping.ci_high:.3f}]")
+        curve.axvline(
+            tipping.value,
+            color="black",
+            linewidth=1.2,
+            label=f"tipping point {tipping.value:.3f} "
+            f"[{tipping.ci_low:.3f}, {tipping.ci_high:.3f}]",
+        )
     if paths[0] in baseline:
         at = baseline[paths[0]]
-        curve.plot([at], [np.interp(at, x, summary.column("p_summit"))], marker="D",
-                   color="#b3261e", linestyle="none", markersize=8,
-                   label=f"the scenario's value {at:g}")
+        curve.plot(
+            [at],
+            [np.interp(at, x, summary.column("p_summit"))],
+            marker="D",
+            color="#b3261e",
+            linestyle="none",
+            markersize=8,
+            label=f"the scenario's value {at:g}",
+        )
     trials = int(summary.column("trials")[0])
     curve.set_ylim(-0.02, 1.02)
     curve.set_ylabel("P(summit is held)")
     curve.set_title(f"{title}: P(summit) against {paths[0]}\n({trials:,} trials per point)")
     curve.legend(loc="best", fontsize=8)
-    stack = [summary.column("p_summit")] + [summary.column(f"p_{k}")
-                                            for k in ("cancelled", "vetoed", "deadline")]
-    shares.stackplot(x, *stack, labels=list(OUTCOME_COLOURS),
-                     colors=list(OUTCOME_COLOURS.values()), alpha=0.85)
+    stack = [summary.column("p_summit")] + [
+        summary.column(f"p_{k}") for k in ("cancelled", "vetoed", "deadline")
+    ]
+    shares.stackplot(
+        x, *stack, labels=list(OUTCOME_COLOURS), colors=list(OUTCOME_COLOURS.values()), alpha=0.85
+    )
     shares.set_ylim(0, 1)
     shares.set_xlabel(paths[0])
     shares.set_ylabel("share of trials")
@@ -168,8 +248,13 @@ def sweep_figure(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
     return figure
 
 
-def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
-              summary: Summary, baseline: dict[str, float]) -> Figure:
+def _heat_map(
+    title: str,
+    paths: Sequence[str],
+    values: Sequence[np.ndarray],
+    summary: Summary,
+    baseline: dict[str, float],
+) -> Figure:
     x, y = values
     p = summary.column("p_summit").reshape(len(x), len(y))
     figure, axis = plt.subplots(figsize=(8, 6.5))
@@ -179,8 +264,15 @@ def _heat_map(title: str, paths: Sequence[str], values: Sequence[np.ndarray],
         contour = axis.contour(x, y, p.T, levels=[0.5], colors="black", linewidths=1.5)
         axis.clabel(contour, fmt="P = 0.5", fontsize=8)
     if all(path in baseline for path in paths):
-        axis.plot([baseline[paths[0]]], [baseline[paths[1]]], marker="D", color="black",
-                  markersize=8, linestyle="none", label="the scenario's values")
+        axis.plot(
+            [baseline[paths[0]]],
+            [baseline[paths[1]]],
+            marker="D",
+            color="black",
+            markersize=8,
+            linestyle="none",
+            label="the scenario's values",
+        )
         axis.legend(loc="upper left", fontsize=8)
     axis.set_xlabel(paths[0])
     axis.set_ylabel(paths[1])
@@ -195,18 +287,33 @@ def sensitivity_figure(title: str, rows: Sequence[Sensitivity], baseline: float)
     shown = list(rows)[::-1]
     figure, axis = plt.subplots(figsize=(9, 0.42 * len(shown) + 1.6))
     for i, row in enumerate(shown):
-        axis.plot([row.p_low, row.p_high], [i, i], color="#9e9e9e", linewidth=6,
-                  solid_capstyle="butt", zorder=1)
-        axis.scatter([row.p_low], [i], color="#1f5fa8", zorder=2,
-                     label="a step lower" if i == 0 else None)
-        axis.scatter([row.p_high], [i], color="#b3261e", zorder=2,
-                     label="a step higher" if i == 0 else None)
-    axis.axvline(baseline, color="black", linestyle=":", linewidth=1,
-                 label=f"the scenario as written ({baseline:.3f})")
-    axis.set_yticks(range(len(shown)),
-                    [f"{r.path}  ({r.low:g} / {r.high:g})" for r in shown], fontsize=8)
+        axis.plot(
+            [row.p_low, row.p_high],
+            [i, i],
+            color="#9e9e9e",
+            linewidth=6,
+            solid_capstyle="butt",
+            zorder=1,
+        )
+        axis.scatter(
+            [row.p_low], [i], color="#1f5fa8", zorder=2, label="a step lower" if i == 0 else None
+        )
+        axis.scatter(
+            [row.p_high], [i], color="#b3261e", zorder=2, label="a step higher" if i == 0 else None
+        )
+    axis.axvline(
+        baseline,
+        color="black",
+        linestyle=":",
+        linewidth=1,
+        label=f"the scenario as written ({baseline:.3f})",
+    )
+    axis.set_yticks(
+        range(len(shown)), [f"{r.path}  ({r.low:g} / {r.high:g})" for r in shown], fontsize=8
+    )
     axis.set_xlabel("P(summit is held)")
-    axis.set_title(f"{title}: what moves P(summit)\n(one parameter at a time, "
-                   "same draws for everything else)")
+    axis.set_title(
+        f"{title}: what moves P(summit)\n(one parameter at a time, same draws for everything else)"
+    )
     axis.legend(loc="lower right", fontsize=8)
     return figure

@@ -47,8 +47,9 @@ class ScenarioExpectations(pytest.Item):
         if not report.passed:
             raise ExpectationFailure(report.text())
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: str | None = None) -> str:
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: str | None = None
+    ) -> str:
         if isinstance(excinfo.value, (ExpectationFailure, ScenarioError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)

@@ -63,16 +63,33 @@ def summarise(result: SweepResult) -> Summary:
     trials = np.full(summits.shape, plan.trials)
     low, high = wilson_interval(summits, trials)
     shares = share_columns(result)
-    columns = [*plan.grid.paths, "trials", "summits", "p_summit", "ci_low", "ci_high",
-               *(name for name, _ in shares)]
+    columns = [
+        *plan.grid.paths,
+        "trials",
+        "summits",
+        "p_summit",
+        "ci_low",
+        "ci_high",
+        *(name for name, _ in shares),
+    ]
     rows = []
     for i, point in enumerate(plan.grid.points()):
-        rows.append([*point, plan.trials, int(summits[i]), float(summits[i] / plan.trials),
-                     float(low[i]), float(high[i]), *(float(v[i]) for _, v in shares)])
+        rows.append(
+            [
+                *point,
+                plan.trials,
+                int(summits[i]),
+                float(summits[i] / plan.trials),
+                float(low[i]),
+                float(high[i]),
+                *(float(v[i]) for _, v in shares),
+            ]
+        )
     tipping = None
     if len(plan.grid.paths) == 1 and len(rows) > 1:
-        tipping = tipping_point(plan.grid.paths[0], np.array(plan.grid.values[0]), summits,
-                                trials, seed=plan.seed)
+        tipping = tipping_point(
+            plan.grid.paths[0], np.array(plan.grid.values[0]), summits, trials, seed=plan.seed
+        )
     return Summary(columns, rows, tipping)
 
 
@@ -81,8 +98,9 @@ def summary_csv(summary: Summary) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(summary.columns)
-    writer.writerows([[repr(v) if isinstance(v, float) else v for v in row]
-                      for row in summary.rows])
+    writer.writerows(
+        [[repr(v) if isinstance(v, float) else v for v in row] for row in summary.rows]
+    )
     return buffer.getvalue()
 
 
@@ -110,12 +128,16 @@ def manifest(result: SweepResult, summary: Summary, scenario_file: str) -> dict[
         "python": platform.python_version(),
         "tipping_point": None if summary.tipping is None else summary.tipping.to_json(),
     }
-    held = [path for path in plan.grid.paths if path in plan.scenario.uncertainty
-            and plan.scenario.uncertainty[path].uniform is not None]
+    held = [
+        path
+        for path in plan.grid.paths
+        if path in plan.scenario.uncertainty and plan.scenario.uncertainty[path].uniform is not None
+    ]
     if held:
         manifest["held_fixed"] = held
-        manifest["held_fixed_note"] = ("swept paths are held at each grid value: their "
-                                       "uniform uncertainty is not drawn")
+        manifest["held_fixed_note"] = (
+            "swept paths are held at each grid value: their uniform uncertainty is not drawn"
+        )
     manifest["baseline"] = baseline_values(result)
     if len(plan.grid.paths) == 1 and summary.tipping is None:
         manifest["tipping_point_note"] = "P(summit) does not cross 0.5 over the grid"
@@ -125,8 +147,9 @@ def manifest(result: SweepResult, summary: Summary, scenario_file: str) -> dict[
 def baseline_values(result: SweepResult) -> dict[str, float]:
     """The scenario's own value of each swept path (where the file puts it)."""
     scenario = result.plan.scenario
-    return {path: float(get_value(scenario, resolve(scenario, path)))
-            for path in result.plan.grid.paths}
+    return {
+        path: float(get_value(scenario, resolve(scenario, path))) for path in result.plan.grid.paths
+    }
 
 
 def _numba_threads() -> int:
@@ -142,12 +165,19 @@ def write_outputs(result: SweepResult, out: Path, scenario_file: str) -> Summary
     summary = summarise(result)
     out.mkdir(parents=True, exist_ok=True)
     write_text(out / "summary.csv", summary_csv(summary))
-    write_text(out / "manifest.json", json.dumps(manifest(result, summary, scenario_file),
-                                                 indent=2) + "\n")
-    save_figure(sweep_figure(result.plan.scenario.title, result.plan.grid.paths,
-                             [np.array(v) for v in result.plan.grid.values], summary,
-                             baseline_values(result)),
-                out / "p_summit.png")
+    write_text(
+        out / "manifest.json", json.dumps(manifest(result, summary, scenario_file), indent=2) + "\n"
+    )
+    save_figure(
+        sweep_figure(
+            result.plan.scenario.title,
+            result.plan.grid.paths,
+            [np.array(v) for v in result.plan.grid.values],
+            summary,
+            baseline_values(result),
+        ),
+        out / "p_summit.png",
+    )
     return summary
 
 
@@ -155,8 +185,10 @@ def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
     """A short table of P(summit) per point (at most 25 lines), the tipping point and where
     the files are."""
     plan = result.plan
-    print(f"{plan.scenario.title}: {plan.trials:,} trials at each of {len(summary.rows)} "
-          f"grid points, seed {plan.seed}")
+    print(
+        f"{plan.scenario.title}: {plan.trials:,} trials at each of {len(summary.rows)} "
+        f"grid points, seed {plan.seed}"
+    )
     stride = -(-len(summary.rows) // 25)  # at most 25 lines, evenly spaced
     shown = summary.rows[::stride]
     header = "  ".join(f"{p:>16}" for p in plan.grid.paths)
@@ -168,8 +200,10 @@ def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
     if len(plan.grid.paths) == 1:
         print(tipping_text(summary.tipping, plan.grid.paths[0]))
     rate = result.computed_trials / max(result.elapsed_s, 1e-9)
-    print(f"{result.computed_trials:,} trials computed in {result.elapsed_s:.2f} s "
-          f"({rate:,.0f} trials/s, {result.backend})")
+    print(
+        f"{result.computed_trials:,} trials computed in {result.elapsed_s:.2f} s "
+        f"({rate:,.0f} trials/s, {result.backend})"
+    )
     print(f"Wrote {os.path.join(out, 'summary.csv')}, manifest.json, p_summit.png")
 
 
@@ -177,5 +211,7 @@ def tipping_text(tipping: TippingPoint | None, path: str) -> str:
     """One line on the tipping point, or its absence."""
     if tipping is None:
         return f"Tipping point: none (P(summit) does not cross 0.5 over {path}'s grid)"
-    return (f"Tipping point: P(summit) = 0.5 at {path} = {tipping.value:.4f} "
-            f"(95% interval {tipping.ci_low:.4f} to {tipping.ci_high:.4f})")
+    return (
+        f"Tipping point: P(summit) = 0.5 at {path} = {tipping.value:.4f} "
+        f"(95% interval {tipping.ci_low:.4f} to {tipping.ci_high:.4f})"
+    )

@@ -210,8 +210,7 @@ ID_WORDS = "an id: a letter or digit, then letters, digits, '_' or '-'"
 def _as_date(value: object) -> date:
     """A YAML date or an ISO date string (``2025-10-16``); times of day are refused."""
     if isinstance(value, datetime):
-        raise ValueError(
-            f"got the date and time {value.isoformat()}; allowed: {DATE_WORDS}")
+        raise ValueError(f"got the date and time {value.isoformat()}; allowed: {DATE_WORDS}")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -556,25 +555,40 @@ def _require(condition: bool, loc: Loc, problem: str, allowed: str) -> None:
 def _check_unique(entries: Iterable[tuple[str, Loc]], what: str, owners: str) -> None:
     seen: list[str] = []
     for value, loc in entries:
-        _require(value not in seen, loc, f"duplicate {what} id {value!r}",
-                 f"an id no other {owners} has (taken: {', '.join(seen)})")
+        _require(
+            value not in seen,
+            loc,
+            f"duplicate {what} id {value!r}",
+            f"an id no other {owners} has (taken: {', '.join(seen)})",
+        )
         seen.append(value)
 
 
 def _check_ids(scenario: Scenario) -> None:
-    _check_unique(((issue.id, ("issues", k, "id")) for k, issue in enumerate(scenario.issues)),
-                  "issue", "issue")
-    _check_unique(((side.id, ("sides", j, "id")) for j, side in enumerate(scenario.sides)),
-                  "side", "side")
     _check_unique(
-        ((person.id, ("sides", j, role, "id"))
-         for j, side in enumerate(scenario.sides)
-         for role, person in (("principal", side.principal), ("negotiator", side.negotiator))
-         if person is not None),
-        "actor", "principal or negotiator",
+        ((issue.id, ("issues", k, "id")) for k, issue in enumerate(scenario.issues)),
+        "issue",
+        "issue",
     )
-    _require(scenario.first_mover in scenario.side_ids, ("first_mover",),
-             f"unknown side {scenario.first_mover!r}", f"one of {', '.join(scenario.side_ids)}")
+    _check_unique(
+        ((side.id, ("sides", j, "id")) for j, side in enumerate(scenario.sides)), "side", "side"
+    )
+    _check_unique(
+        (
+            (person.id, ("sides", j, role, "id"))
+            for j, side in enumerate(scenario.sides)
+            for role, person in (("principal", side.principal), ("negotiator", side.negotiator))
+            if person is not None
+        ),
+        "actor",
+        "principal or negotiator",
+    )
+    _require(
+        scenario.first_mover in scenario.side_ids,
+        ("first_mover",),
+        f"unknown side {scenario.first_mover!r}",
+        f"one of {', '.join(scenario.side_ids)}",
+    )
 
 
 def _check_principals(scenario: Scenario) -> None:
@@ -588,44 +602,69 @@ def _check_principals(scenario: Scenario) -> None:
                 _require(issue in issues, (*at, field, issue), f"unknown issue {issue!r}", every)
             missing = [issue for issue in issues if issue not in given]
             _require(not missing, (*at, field), f"no value for issue {', '.join(missing)}", every)
-        _require(any(principal.salience.values()), (*at, "salience"), "every weight is 0",
-                 "numbers >= 0, at least one above 0")
+        _require(
+            any(principal.salience.values()),
+            (*at, "salience"),
+            "every weight is 0",
+            "numbers >= 0, at least one above 0",
+        )
         for field in ("concession", "hawkishness"):
             if side.negotiator is not None:
-                _require(getattr(principal, field) is None, (*at, field),
-                         f"{field} on principal {principal.id}, whose side has a negotiator",
-                         f"{field} on the negotiator {side.negotiator.id}")
+                _require(
+                    getattr(principal, field) is None,
+                    (*at, field),
+                    f"{field} on principal {principal.id}, whose side has a negotiator",
+                    f"{field} on the negotiator {side.negotiator.id}",
+                )
 
 
 def _check_dates(scenario: Scenario) -> None:
     start, summit = scenario.start, scenario.summit
-    _require(start < summit, ("summit",), f"{summit} is not after start {start}",
-             "a date after start")
+    _require(
+        start < summit, ("summit",), f"{summit} is not after start {start}", "a date after start"
+    )
     window = f"a date from start ({start}) to before the summit ({summit})"
     previous: date | None = None
     for t, contact in enumerate(scenario.contacts):
         loc = ("contacts", t, "date")
-        _require(start <= contact.date < summit, loc, f"{contact.date} is outside the talks",
-                 window)
-        _require(previous is None or contact.date > previous, loc,
-                 f"{contact.date} is not after the previous contact ({previous})",
-                 "contacts in strictly increasing date order")
+        _require(
+            start <= contact.date < summit, loc, f"{contact.date} is outside the talks", window
+        )
+        _require(
+            previous is None or contact.date > previous,
+            loc,
+            f"{contact.date} is not after the previous contact ({previous})",
+            "contacts in strictly increasing date order",
+        )
         previous = contact.date
     for j, side in enumerate(scenario.sides):
         reviews = side.principal.reviews_from
-        _require(reviews is None or reviews <= summit, ("sides", j, "principal", "reviews_from"),
-                 f"{reviews} is after the summit", f"a date on or before the summit ({summit})")
+        _require(
+            reviews is None or reviews <= summit,
+            ("sides", j, "principal", "reviews_from"),
+            f"{reviews} is after the summit",
+            f"a date on or before the summit ({summit})",
+        )
 
 
-def _check_side_reference(scenario: Scenario, side_id: str | None, when: str | None,
-                          loc: Loc) -> None:
+def _check_side_reference(
+    scenario: Scenario, side_id: str | None, when: str | None, loc: Loc
+) -> None:
     """``by`` (of a consequence or of expect): a side id, only with cancelled or vetoed."""
     if side_id is None:
         return
-    _require(when in ("cancelled", "vetoed"), loc, f"'by' given with {when or 'no outcome'}",
-             "'by' only with cancelled or vetoed")
-    _require(side_id in scenario.side_ids, loc, f"unknown side {side_id!r}",
-             f"one of {', '.join(scenario.side_ids)}")
+    _require(
+        when in ("cancelled", "vetoed"),
+        loc,
+        f"'by' given with {when or 'no outcome'}",
+        "'by' only with cancelled or vetoed",
+    )
+    _require(
+        side_id in scenario.side_ids,
+        loc,
+        f"unknown side {side_id!r}",
+        f"one of {', '.join(scenario.side_ids)}",
+    )
 
 
 def _check_consequences(scenario: Scenario) -> None:
@@ -634,15 +673,30 @@ def _check_consequences(scenario: Scenario) -> None:
         at = ("consequences", i)
         _check_side_reference(scenario, consequence.by, consequence.when, (*at, "by"))
         if consequence.who is not None:
-            _require(consequence.when == "sidelined", (*at, "who"),
-                     f"'who' given with {consequence.when}", "'who' only with sidelined")
-            _require(consequence.who in negotiators, (*at, "who"),
-                     f"unknown negotiator {consequence.who!r}",
-                     f"one of {', '.join(negotiators) or 'none (no side has a negotiator)'}")
-        _require((consequence.on is None) != (consequence.after_days is None), at,
-                 "give the date once", "exactly one of 'on' (a date) and 'after_days' (a number)")
-        _require(consequence.on is None or consequence.on >= scenario.start, (*at, "on"),
-                 f"{consequence.on} is before start", f"a date on or after {scenario.start}")
+            _require(
+                consequence.when == "sidelined",
+                (*at, "who"),
+                f"'who' given with {consequence.when}",
+                "'who' only with sidelined",
+            )
+            _require(
+                consequence.who in negotiators,
+                (*at, "who"),
+                f"unknown negotiator {consequence.who!r}",
+                f"one of {', '.join(negotiators) or 'none (no side has a negotiator)'}",
+            )
+        _require(
+            (consequence.on is None) != (consequence.after_days is None),
+            at,
+            "give the date once",
+            "exactly one of 'on' (a date) and 'after_days' (a number)",
+        )
+        _require(
+            consequence.on is None or consequence.on >= scenario.start,
+            (*at, "on"),
+            f"{consequence.on} is before start",
+            f"a date on or after {scenario.start}",
+        )
 
 
 def _check_uncertainty(scenario: Scenario) -> None:
@@ -651,37 +705,60 @@ def _check_uncertainty(scenario: Scenario) -> None:
 
     for key, spec in scenario.uncertainty.items():
         at = ("uncertainty", key)
-        _require(len(spec.forms) == 1, at, f"{len(spec.forms)} forms given",
-                 "exactly one of " + ", ".join(UNCERTAINTY_FORMS))
+        _require(
+            len(spec.forms) == 1,
+            at,
+            f"{len(spec.forms)} forms given",
+            "exactly one of " + ", ".join(UNCERTAINTY_FORMS),
+        )
         try:
             path = paths.resolve(scenario, key)
         except ScenarioError as error:
             raise ScenarioError(error.message, loc=at) from None
         form = spec.forms[0]
         if path.vector:
-            _require(form == "concentration", (*at, form), f"{form} for the vector path {key}",
-                     f"concentration, or {form} on one issue ({key}.ISSUE)")
+            _require(
+                form == "concentration",
+                (*at, form),
+                f"{form} for the vector path {key}",
+                f"concentration, or {form} on one issue ({key}.ISSUE)",
+            )
         else:
-            _require(form != "concentration", (*at, form), "concentration for a scalar path",
-                     "uniform, normal_sd or lognormal_sd (concentration only for ACTOR.ideal "
-                     "and ACTOR.salience)")
+            _require(
+                form != "concentration",
+                (*at, form),
+                "concentration for a scalar path",
+                "uniform, normal_sd or lognormal_sd (concentration only for ACTOR.ideal "
+                "and ACTOR.salience)",
+            )
         if form == "uniform":
             low, high = spec.uniform
             _require(low <= high, (*at, form), f"low {low} is above high {high}", "low <= high")
             for end, value in enumerate(spec.uniform):
-                _require(path.range.contains(value), (*at, form, end),
-                         f"{value} is out of range for {key}", path.allowed())
+                _require(
+                    path.range.contains(value),
+                    (*at, form, end),
+                    f"{value} is out of range for {key}",
+                    path.allowed(),
+                )
 
 
 def _check_expect(scenario: Scenario) -> None:
     if scenario.expect is not None:
-        _check_side_reference(scenario, scenario.expect.by, scenario.expect.outcome,
-                              ("expect", "by"))
+        _check_side_reference(
+            scenario, scenario.expect.by, scenario.expect.outcome, ("expect", "by")
+        )
 
 
 # In this order: uncertainty paths are resolved only once ids and issues are known good.
-CROSS_CHECKS = (_check_ids, _check_principals, _check_dates, _check_consequences,
-                _check_expect, _check_uncertainty)
+CROSS_CHECKS = (
+    _check_ids,
+    _check_principals,
+    _check_dates,
+    _check_consequences,
+    _check_expect,
+    _check_uncertainty,
+)
 
 
 # -- pydantic errors as messages -----------------------------------------------------------
@@ -804,8 +881,11 @@ class LineMap:
             elif isinstance(key, yaml.ScalarNode):
                 key_line = key.start_mark.line + 1
                 if key.value in seen:
-                    raise ScenarioError(f"duplicate key {key.value!r}; allowed: each key once "
-                                        "per mapping", loc=(*loc, key.value), line=key_line)
+                    raise ScenarioError(
+                        f"duplicate key {key.value!r}; allowed: each key once per mapping",
+                        loc=(*loc, key.value),
+                        line=key_line,
+                    )
                 seen.add(key.value)
                 self._visit(value, (*loc, key.value), key_line)
 
@@ -832,9 +912,11 @@ def _tag_text(tag: str) -> str:
 def _check_node(node: yaml.Node) -> None:
     """A plain YAML tag (and mapping keys read as strings)."""
     if node.tag not in _PLAIN_TAGS:
-        raise ScenarioError(f"YAML tag {_tag_text(node.tag)} is not allowed; allowed: plain "
-                            "YAML (mappings, lists, strings, numbers, dates)",
-                            line=node.start_mark.line + 1)
+        raise ScenarioError(
+            f"YAML tag {_tag_text(node.tag)} is not allowed; allowed: plain "
+            "YAML (mappings, lists, strings, numbers, dates)",
+            line=node.start_mark.line + 1,
+        )
     if isinstance(node, yaml.MappingNode):
         # YAML 1.1 reads a plain `on:` (and yes/no/off) as a boolean; as a key it is a
         # field name (a consequence's `on`).
@@ -859,11 +941,16 @@ def _check_nodes(root: yaml.Node) -> None:
             if sizes[key] > MAX_NODES:
                 raise ScenarioError(
                     f"the aliases here expand to more than {MAX_NODES:,} YAML nodes; allowed: "
-                    "a scenario of ordinary size", line=node.start_mark.line + 1)
+                    "a scenario of ordinary size",
+                    line=node.start_mark.line + 1,
+                )
         elif key not in sizes:
             if key in open_nodes:
-                raise ScenarioError("an alias refers to a node that contains it; allowed: "
-                                    "aliases of complete values", line=node.start_mark.line + 1)
+                raise ScenarioError(
+                    "an alias refers to a node that contains it; allowed: "
+                    "aliases of complete values",
+                    line=node.start_mark.line + 1,
+                )
             _check_node(node)
             open_nodes.add(key)
             stack.append((node, True))
@@ -877,8 +964,11 @@ def _check_dates_readable(lines: "LineMap", loader: yaml.SafeLoader) -> None:
             try:
                 loader.construct_object(node)
             except ValueError as error:
-                raise ScenarioError(f"{node.value} is not a valid date ({error}); allowed: "
-                                    f"{DATE_WORDS}", loc=loc, line=lines.line(loc)) from None
+                raise ScenarioError(
+                    f"{node.value} is not a valid date ({error}); allowed: {DATE_WORDS}",
+                    loc=loc,
+                    line=lines.line(loc),
+                ) from None
 
 
 def _syntax_error(error: yaml.YAMLError) -> ScenarioError:
@@ -887,8 +977,7 @@ def _syntax_error(error: yaml.YAMLError) -> ScenarioError:
     context = getattr(error, "context", None)
     where = f" at column {mark.column + 1}" if mark else ""
     message = f"YAML syntax error{where}: {problem}" + (f" ({context})" if context else "")
-    return ScenarioError(message + "; allowed: valid YAML",
-                         line=mark.line + 1 if mark else None)
+    return ScenarioError(message + "; allowed: valid YAML", line=mark.line + 1 if mark else None)
 
 
 def _read_yaml(text: str) -> tuple[Any, LineMap | None]:
@@ -919,11 +1008,16 @@ def _read_yaml(text: str) -> tuple[Any, LineMap | None]:
 
 def _validate(data: Any) -> Scenario:
     if data is None:
-        raise ScenarioError("the file is empty; allowed: a YAML mapping with fields "
-                            + ", ".join(_field_names(Scenario)))
+        raise ScenarioError(
+            "the file is empty; allowed: a YAML mapping with fields "
+            + ", ".join(_field_names(Scenario))
+        )
     if not isinstance(data, dict):
-        raise ScenarioError(f"the top level is {_described(data)}; allowed: a mapping with "
-                            "fields " + ", ".join(_field_names(Scenario)), line=1)
+        raise ScenarioError(
+            f"the top level is {_described(data)}; allowed: a mapping with "
+            "fields " + ", ".join(_field_names(Scenario)),
+            line=1,
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
@@ -960,23 +1054,28 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     try:
         content = Path(name).read_bytes()
     except FileNotFoundError:
-        raise ScenarioError("no such file; allowed: the path of a YAML scenario file",
-                            file=name) from None
+        raise ScenarioError(
+            "no such file; allowed: the path of a YAML scenario file", file=name
+        ) from None
     except IsADirectoryError:
         raise ScenarioError("is a directory; allowed: a YAML scenario file", file=name) from None
     except OSError as error:
-        raise ScenarioError(f"cannot be read ({error.strerror or error}); allowed: a readable "
-                            "YAML scenario file", file=name) from None
+        raise ScenarioError(
+            f"cannot be read ({error.strerror or error}); allowed: a readable YAML scenario file",
+            file=name,
+        ) from None
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ScenarioError(f"byte {error.start} is not UTF-8 text; allowed: a UTF-8 YAML file",
-                            file=name) from None
+        raise ScenarioError(
+            f"byte {error.start} is not UTF-8 text; allowed: a UTF-8 YAML file", file=name
+        ) from None
     return _build(name, hashlib.sha256(content).hexdigest(), lambda: _read_yaml(text))
 
 
-def scenario_from_data(data: Mapping[str, Any], *, source: str = "<data>",
-                       sha256: str = "") -> Scenario:
+def scenario_from_data(
+    data: Mapping[str, Any], *, source: str = "<data>", sha256: str = ""
+) -> Scenario:
     """A scenario from already-parsed data (as :meth:`Scenario.model_dump` with
     ``by_alias=True`` gives it), with every check; errors name ``source`` but no line."""
     return _build(source, sha256, lambda: (dict(data), None))

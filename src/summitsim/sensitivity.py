@@ -41,8 +41,7 @@ class Sensitivity:
 def default_paths(scenario: Scenario) -> list[str]:
     """Every scalar field of the principals and negotiators (not per-issue values, not
     the noise)."""
-    return [path for path in scalar_paths(scenario)
-            if path != "noise" and path.count(".") == 1]
+    return [path for path in scalar_paths(scenario) if path != "noise" and path.count(".") == 1]
 
 
 def sensitivity(
@@ -54,8 +53,10 @@ def sensitivity(
 ) -> list[Sensitivity]:
     """The sensitivity of P(summit) to each of ``paths`` (default: :func:`default_paths`),
     largest absolute effect first."""
-    found = [_one(scenario, path, step, trials, seed)
-             for path in (default_paths(scenario) if paths is None else paths)]
+    found = [
+        _one(scenario, path, step, trials, seed)
+        for path in (default_paths(scenario) if paths is None else paths)
+    ]
     return sorted(found, key=lambda s: -abs(s.effect))
 
 
@@ -64,7 +65,9 @@ def _one(scenario: Scenario, path: str, step: float, trials: int, seed: int) -> 
     value = float(get_value(scenario, where))
     low, high = where.clip(value - step), where.clip(value + step)
     fixed = held_fixed(scenario, [path])
-    p_low, p_high = (estimate_p_summit(with_values(fixed, {path: v}), trials, seed)[0] / trials
-                     for v in (low, high))
+    p_low, p_high = (
+        estimate_p_summit(with_values(fixed, {path: v}), trials, seed)[0] / trials
+        for v in (low, high)
+    )
     se = math.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / trials)
     return Sensitivity(path, low, high, p_low, p_high, p_high - p_low, se)

@@ -47,15 +47,21 @@ class Grid:
         """A grid from ``PATH=START:STOP:NUM`` texts (one or two), checked against the
         scenario: scalar paths only, each value inside the field's range."""
         if not 1 <= len(specs) <= 2:
-            raise ScenarioError(field="--over", message=f"{len(specs)} swept paths given; "
-                                "allowed: one or two --over PATH=START:STOP:NUM")
+            raise ScenarioError(
+                field="--over",
+                message=f"{len(specs)} swept paths given; "
+                "allowed: one or two --over PATH=START:STOP:NUM",
+            )
         paths, values = [], []
         for spec in specs:
             text, start, stop, num = parse_range(spec)
             path = resolve(scenario, text)
             if path.vector:
-                raise ScenarioError(field=text, message="a sweep needs a scalar path; allowed: "
-                                    f"{text}.ISSUE or another numeric field")
+                raise ScenarioError(
+                    field=text,
+                    message="a sweep needs a scalar path; allowed: "
+                    f"{text}.ISSUE or another numeric field",
+                )
             if text in paths:
                 raise ScenarioError(field=text, message="swept twice; allowed: two different paths")
             paths.append(text)
@@ -73,8 +79,11 @@ class Grid:
 
 def held_fixed(scenario: Scenario, swept: Sequence[str]) -> Scenario:
     """The scenario without the ``uniform`` uncertainty of the swept paths."""
-    dropped = {path for path in swept if path in scenario.uncertainty
-               and scenario.uncertainty[path].uniform is not None}
+    dropped = {
+        path
+        for path in swept
+        if path in scenario.uncertainty and scenario.uncertainty[path].uniform is not None
+    }
     if not dropped:
         return scenario
     kept = {path: spec for path, spec in scenario.uncertainty.items() if path not in dropped}
@@ -115,8 +124,10 @@ class SweepPlan:
         uncertainty on it, which would ignore that value, is dropped; ``normal_sd`` and
         ``lognormal_sd`` stay, centred on the grid value."""
         base = held_fixed(self.scenario, self.grid.paths)
-        return [compile_scenario(with_values(base, dict(zip(self.grid.paths, point))))
-                for point in self.grid.points()]
+        return [
+            compile_scenario(with_values(base, dict(zip(self.grid.paths, point))))
+            for point in self.grid.points()
+        ]
 
     def identity(self) -> dict[str, object]:
         """What must match for ``--resume`` to continue a folder: the scenario, the plan,
@@ -168,7 +179,8 @@ class Checkpoints:
             mismatched = [key for key, value in plan.identity().items() if found.get(key) != value]
             if mismatched:
                 raise ScenarioError(
-                    file=str(plan_file), field=", ".join(mismatched),
+                    file=str(plan_file),
+                    field=", ".join(mismatched),
                     message="--resume refused: this folder holds a sweep with another "
                     f"{', '.join(mismatched)}; allowed: the same scenario, seed, grid, "
                     "trials and summitsim model code, or a new --out folder",
@@ -189,8 +201,12 @@ class Checkpoints:
         return finished
 
     def save(self, task: BlockTask, counts: np.ndarray) -> None:
-        record = {"point": task.point, "block": task.block, "trials": task.trials,
-                  "counts": [int(c) for c in counts]}
+        record = {
+            "point": task.point,
+            "block": task.block,
+            "trials": task.trials,
+            "counts": [int(c) for c in counts],
+        }
         write_text(self._file(task), json.dumps(record))
 
 
@@ -198,8 +214,12 @@ class Checkpoints:
 Backend = Callable[[SweepPlan, list[ScenarioArrays], list[BlockTask], Callable], None]
 
 
-def local_backend(plan: SweepPlan, arrays: list[ScenarioArrays], tasks: list[BlockTask],
-                  done: Callable[[BlockTask, np.ndarray], None]) -> None:
+def local_backend(
+    plan: SweepPlan,
+    arrays: list[ScenarioArrays],
+    tasks: list[BlockTask],
+    done: Callable[[BlockTask, np.ndarray], None],
+) -> None:
     """Run blocks one after another, each over all numba threads."""
     for task in tasks:
         done(task, run_block(arrays[task.point], task, plan.seed))
@@ -247,13 +267,22 @@ def run_sweep(
         backend(plan, arrays, todo, done)
     finally:
         bar.close()
-    return SweepResult(plan, counts, time.perf_counter() - started, backend_name,
-                       sum(task.trials for task in todo))
+    return SweepResult(
+        plan, counts, time.perf_counter() - started, backend_name, sum(task.trials for task in todo)
+    )
 
 
 def _progress_bar(total: int, enabled: bool) -> tqdm:
-    return tqdm(total=total, unit="trial", unit_scale=True, file=sys.stderr,
-                disable=not enabled, desc="sweep", smoothing=0.1, mininterval=0.5)
+    return tqdm(
+        total=total,
+        unit="trial",
+        unit_scale=True,
+        file=sys.stderr,
+        disable=not enabled,
+        desc="sweep",
+        smoothing=0.1,
+        mininterval=0.5,
+    )
 
 
 def estimate_p_summit(scenario: Scenario, trials: int, seed: int) -> tuple[int, int]:
@@ -280,8 +309,11 @@ def sweep_from_args(args: argparse.Namespace) -> int:
     try:
         result = run_sweep(plan, out, args.resume, backend, name, progress=not args.quiet)
     except KeyboardInterrupt:
-        print(f"\nInterrupted. Finished blocks are kept in {out}/blocks; continue with the "
-              "same command and --resume.", file=sys.stderr)
+        print(
+            f"\nInterrupted. Finished blocks are kept in {out}/blocks; continue with the "
+            "same command and --resume.",
+            file=sys.stderr,
+        )
         return 130
     print_summary(result, write_outputs(result, out, args.file), out)
     return 0

@@ -33,8 +33,10 @@ def account_text(model: SummitModel) -> str:
     if outcome is None:
         raise ValueError("the run has no outcome yet: call model.run() first")
     lines = [f"{scenario.title} ({scenario.name}): {scenario.start} to {scenario.summit}"]
-    lines += [f"  {issue.label}: 0 = {issue.low or 'low'}, 1 = {issue.high or 'high'}"
-              for issue in scenario.issues]
+    lines += [
+        f"  {issue.label}: 0 = {issue.low or 'low'}, 1 = {issue.high or 'high'}"
+        for issue in scenario.issues
+    ]
     lines.append("")
     for event in model.events:
         lines.append(f"{event.date.isoformat()}  {event.kind:<{_KIND_WIDTH}} {event.text}")
@@ -48,8 +50,10 @@ def outcome_line(model: SummitModel) -> str:
     outcome = model.outcome
     assert outcome is not None
     by = f" by {outcome.side}" if outcome.side else ""
-    line = (f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()} "
-            f"(contact {outcome.contact + 1} of {len(model.setup.contacts)})")
+    line = (
+        f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()} "
+        f"(contact {outcome.contact + 1} of {len(model.setup.contacts)})"
+    )
     if model.sidelined:
         line += f"; sidelined: {', '.join(model.sidelined)}"
     return line

@@ -32,22 +32,47 @@ SCENARIOS = (
 RUNS: tuple[tuple[str, ...], ...] = ((), ("--seed", "1"), ("--seed", "7"), ("--seed", "123456"))
 #: Sweeps: (name, scenario, arguments).
 SWEEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("budapest_softness_seed0", "scenarios/budapest_2025.yaml",
-     ("--over", "putin.softness=0:1:11", "--trials", "3000", "--seed", "0")),
-    ("budapest_softness_seed3", "scenarios/budapest_2025.yaml",
-     ("--over", "putin.softness=0:1:6", "--trials", "5000", "--seed", "3")),
-    ("budapest_softness_patience", "scenarios/budapest_2025.yaml",
-     ("--over", "putin.softness=0:1:4", "--over", "trump.patience=0.3:0.6:3",
-      "--trials", "2000", "--seed", "11")),
-    ("classroom_concession", "scenarios/examples/classroom_trade.yaml",
-     ("--over", "north_minister.concession=0.5:2:4", "--trials", "2000", "--seed", "5")),
+    (
+        "budapest_softness_seed0",
+        "scenarios/budapest_2025.yaml",
+        ("--over", "putin.softness=0:1:11", "--trials", "3000", "--seed", "0"),
+    ),
+    (
+        "budapest_softness_seed3",
+        "scenarios/budapest_2025.yaml",
+        ("--over", "putin.softness=0:1:6", "--trials", "5000", "--seed", "3"),
+    ),
+    (
+        "budapest_softness_patience",
+        "scenarios/budapest_2025.yaml",
+        (
+            "--over",
+            "putin.softness=0:1:4",
+            "--over",
+            "trump.patience=0.3:0.6:3",
+            "--trials",
+            "2000",
+            "--seed",
+            "11",
+        ),
+    ),
+    (
+        "classroom_concession",
+        "scenarios/examples/classroom_trade.yaml",
+        ("--over", "north_minister.concession=0.5:2:4", "--trials", "2000", "--seed", "5"),
+    ),
 )
 
 
 def summitsim(*args: str) -> str:
     """The command's standard output, run as a user types it."""
-    done = subprocess.run([sys.executable, "-m", "summitsim.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "summitsim.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -75,8 +100,11 @@ def main() -> None:
         (sweeps / f"{name}.csv").write_text(sweep_summary(scenario, args))
     # a sanity line for whoever reruns this
     rows = list(csv.DictReader(io.StringIO((sweeps / f"{SWEEPS[0][0]}.csv").read_text())))
-    print(f"wrote {len(SCENARIOS) * len(RUNS) * 2} runs and {len(SWEEPS)} sweeps; "
-          f"first sweep has {len(rows)} rows", json.dumps(rows[0]))
+    print(
+        f"wrote {len(SCENARIOS) * len(RUNS) * 2} runs and {len(SWEEPS)} sweeps; "
+        f"first sweep has {len(rows)} rows",
+        json.dumps(rows[0]),
+    )
 
 
 if __name__ == "__main__":

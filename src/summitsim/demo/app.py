@@ -37,8 +37,11 @@ from summitsim.sweep import Grid, SweepPlan, held_fixed, run_sweep
 #: Served when ``SUMMITSIM_SCENARIO`` is unset.
 DEFAULT_SCENARIO = "scenarios/budapest_2025.yaml"
 #: (field, low, high, step) of the sliders per principal and per negotiator.
-PRINCIPAL_SLIDERS = (("softness", 0.0, 1.0, 0.01), ("patience", 0.0, 1.0, 0.01),
-                     ("reservation", 0.0, 0.99, 0.01))
+PRINCIPAL_SLIDERS = (
+    ("softness", 0.0, 1.0, 0.01),
+    ("patience", 0.0, 1.0, 0.01),
+    ("reservation", 0.0, 0.99, 0.01),
+)
 NEGOTIATOR_SLIDERS = (("concession", 0.1, 4.0, 0.05), ("hawkishness", 0.0, 1.0, 0.01))
 NOISE_SLIDER = (0.0, 0.2, 0.005)
 #: The P(summit) curve: grid points, trials per point and the seed of its draws.
@@ -69,8 +72,13 @@ def slider_paths(scenario: Scenario) -> dict[str, tuple[str, float, float, float
         rows += [(delegate, spec) for spec in NEGOTIATOR_SLIDERS]
         for actor, (field, low, high, step) in rows:
             path = f"{actor.id}.{field}"
-            sliders[path] = (f"{actor.name}: {field}",
-                             float(get_value(scenario, resolve(scenario, path))), low, high, step)
+            sliders[path] = (
+                f"{actor.name}: {field}",
+                float(get_value(scenario, resolve(scenario, path))),
+                low,
+                high,
+                step,
+            )
     low, high, step = NOISE_SLIDER
     sliders["noise"] = ("Noise (sd of each judgement)", scenario.noise, low, high, step)
     return sliders
@@ -80,10 +88,19 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
     """SolaraViz's ``model_params`` for :class:`ClassroomModel` on ``scenario_file``."""
     params: dict[str, object] = {"scenario_file": scenario_file}
     for path, (label, value, low, high, step) in slider_paths(scenario).items():
-        params[path] = {"type": "SliderFloat", "label": label, "value": float(value),
-                        "min": low, "max": high, "step": step}
-    params["seed"] = {"type": "InputText", "label": "Seed (empty: nominal run, no noise)",
-                      "value": ""}
+        params[path] = {
+            "type": "SliderFloat",
+            "label": label,
+            "value": float(value),
+            "min": low,
+            "max": high,
+            "step": step,
+        }
+    params["seed"] = {
+        "type": "InputText",
+        "label": "Seed (empty: nominal run, no noise)",
+        "value": "",
+    }
     return params
 
 
@@ -92,8 +109,11 @@ def with_sliders(scenario_file: str, values: dict[str, float]) -> Scenario:
     that value: its ``uniform`` uncertainty, which would ignore the slider in a seeded run
     and in the curve, is not drawn (as for a swept path)."""
     written = load_scenario(scenario_file)
-    moved = [path for path, value in values.items()
-             if value != get_value(written, resolve(written, path))]
+    moved = [
+        path
+        for path, value in values.items()
+        if value != get_value(written, resolve(written, path))
+    ]
     return held_fixed(with_values(written, values), moved)
 
 
@@ -106,8 +126,13 @@ class ClassroomModel(SummitModel):
     ignored (the scenario comes from ``scenario_file``).
     """
 
-    def __init__(self, scenario_file: str, seed: str | int | None = None,
-                 scenario: object = None, **values: float) -> None:
+    def __init__(
+        self,
+        scenario_file: str,
+        seed: str | int | None = None,
+        scenario: object = None,
+        **values: float,
+    ) -> None:
         del scenario
         chosen = {path: float(value) for path, value in values.items()}
         trial = parse_seed(seed)
@@ -124,8 +149,9 @@ def curve_path(scenario: Scenario) -> str:
 
 
 @functools.lru_cache(maxsize=128)
-def p_summit_curve(scenario_file: str, others: tuple[tuple[str, float], ...],
-                   path: str) -> panels.Curve:
+def p_summit_curve(
+    scenario_file: str, others: tuple[tuple[str, float], ...], path: str
+) -> panels.Curve:
     """P(summit) over ``path`` from 0 to 1 with the other parameters at ``others``
     (``(path, value)`` pairs), by the Monte Carlo kernel (:data:`CURVE_TRIALS` trials per
     point, seed :data:`CURVE_SEED`), moved sliders pinned (:func:`with_sliders`).
@@ -133,15 +159,24 @@ def p_summit_curve(scenario_file: str, others: tuple[tuple[str, float], ...],
     the marker, not the curve."""
     scenario = with_sliders(scenario_file, dict(others))
     grid = np.linspace(0.0, 1.0, CURVE_POINTS)
-    plan = SweepPlan(scenario, Grid((path,), (tuple(float(v) for v in grid),)),
-                     CURVE_TRIALS, CURVE_SEED)
+    plan = SweepPlan(
+        scenario, Grid((path,), (tuple(float(v) for v in grid),)), CURVE_TRIALS, CURVE_SEED
+    )
     summits = run_sweep(plan, progress=False).counts[:, 0]
     trials = np.full(len(grid), CURVE_TRIALS)
     low, high = wilson_interval(summits, trials)
-    person = next(side.principal for side in scenario.sides
-                  if f"{side.principal.id}.softness" == path)
-    return panels.Curve(path, f"{person.name}'s demand softness ({path})", grid,
-                        summits / CURVE_TRIALS, low, high, CURVE_TRIALS)
+    person = next(
+        side.principal for side in scenario.sides if f"{side.principal.id}.softness" == path
+    )
+    return panels.Curve(
+        path,
+        f"{person.name}'s demand softness ({path})",
+        grid,
+        summits / CURVE_TRIALS,
+        low,
+        high,
+        CURVE_TRIALS,
+    )
 
 
 # -- the panels ---------------------------------------------------------------------------
@@ -164,12 +199,16 @@ def OutcomePanel(model: ClassroomModel):
     seed = model.trial_seed
     run = "nominal run" if seed is None else f"Monte Carlo trial, seed {seed}"
     with solara.Card("Outcome", style={"height": "100%", "overflow": "auto"}):
-        solara.Text(f"Today: {model.today.isoformat()} (day {day} of {span}; "
-                    f"summit planned for {scenario.summit.isoformat()})")
-        solara.HTML(tag="div", unsafe_innerHTML=outcome_text(model),
-                    classes=["summitsim-outcome"], style={"font-size": "1.5em",
-                                                           "font-weight": "bold",
-                                                           "margin": "0.5em 0"})
+        solara.Text(
+            f"Today: {model.today.isoformat()} (day {day} of {span}; "
+            f"summit planned for {scenario.summit.isoformat()})"
+        )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=outcome_text(model),
+            classes=["summitsim-outcome"],
+            style={"font-size": "1.5em", "font-weight": "bold", "margin": "0.5em 0"},
+        )
         applied = ", ".join(f"{path} {value:.2f}" for path, value in model.slider_values.items())
         solara.Text(f"{run}; {applied}", style={"font-size": "0.8em", "color": "#555"})
 
@@ -189,28 +228,36 @@ def drawn_state(model: ClassroomModel) -> tuple:
 
 
 def OffersPanel(model: ClassroomModel):
-    return FigurePanel("Offers per issue", lambda: panels.offers_figure(model),
-                       drawn_state(model))
+    return FigurePanel("Offers per issue", lambda: panels.offers_figure(model), drawn_state(model))
 
 
 def ValuesPanel(model: ClassroomModel):
-    return FigurePanel("Value of the other side's offer", lambda: panels.values_figure(model),
-                       drawn_state(model))
+    return FigurePanel(
+        "Value of the other side's offer", lambda: panels.values_figure(model), drawn_state(model)
+    )
 
 
 def UtilitySpacePanel(model: ClassroomModel):
-    return FigurePanel("Utility space", lambda: panels.utility_space_figure(model),
-                       drawn_state(model))
+    return FigurePanel(
+        "Utility space", lambda: panels.utility_space_figure(model), drawn_state(model)
+    )
 
 
 def EventFeed(model: ClassroomModel):
     """The dated account so far, newest first (the card shows the top of a long feed)."""
     cell = "<td style='white-space:nowrap;padding-right:0.8em'>"
-    rows = "".join(f"<tr>{cell}{e.date:%d %b}</td>{cell}<b>{e.kind}</b></td>"
-                   f"<td>{html.escape(e.text)}</td></tr>" for e in reversed(model.events))
+    rows = "".join(
+        f"<tr>{cell}{e.date:%d %b}</td>{cell}<b>{e.kind}</b></td>"
+        f"<td>{html.escape(e.text)}</td></tr>"
+        for e in reversed(model.events)
+    )
     with solara.Card("Events (newest first)", style={"height": "100%", "overflow": "auto"}):
-        solara.HTML(tag="table", unsafe_innerHTML=rows, classes=["summitsim-events"],
-                    style={"font-size": "0.85em"})
+        solara.HTML(
+            tag="table",
+            unsafe_innerHTML=rows,
+            classes=["summitsim-events"],
+            style={"font-size": "0.85em"},
+        )
 
 
 def CurvePanel(model: ClassroomModel):
@@ -222,8 +269,11 @@ def CurvePanel(model: ClassroomModel):
     def build() -> Figure:
         return panels.p_summit_figure(p_summit_curve(model.scenario_file, others, path), current)
 
-    return FigurePanel(f"P(summit) against {person}'s softness", build,
-                       (model.scenario_file, others, path, current))
+    return FigurePanel(
+        f"P(summit) against {person}'s softness",
+        build,
+        (model.scenario_file, others, path, current),
+    )
 
 
 #: The panels, in page order. Plain functions of the model: SolaraViz wraps each one in a
@@ -256,8 +306,9 @@ def ScenarioPicker(current: str, on_pick, error: str | None):
         on_pick(names[name])
 
     with solara.Card("Scenario"):
-        solara.Select("Scenario file", value=Path(current).name, values=list(names),
-                      on_value=pick).key(f"picker-{attempts}")
+        solara.Select(
+            "Scenario file", value=Path(current).name, values=list(names), on_value=pick
+        ).key(f"picker-{attempts}")
         if error:
             solara.Error(error)
 
@@ -280,11 +331,13 @@ def Page():
     scenario = solara.use_memo(lambda: load_scenario(scenario_file), [scenario_file])
     params = solara.use_memo(lambda: model_params(scenario_file, scenario), [scenario_file])
     model = solara.use_memo(
-        lambda: ClassroomModel(**{k: (v["value"] if isinstance(v, dict) else v)
-                                  for k, v in params.items()}),
+        lambda: ClassroomModel(
+            **{k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+        ),
         [scenario_file],
     )
     with solara.Sidebar():
         ScenarioPicker(scenario_file, pick, error)
-    SolaraViz(model, components=COMPONENTS, model_params=params,
-              name=f"summitsim: {scenario.title}").key(scenario_file)
+    SolaraViz(
+        model, components=COMPONENTS, model_params=params, name=f"summitsim: {scenario.title}"
+    ).key(scenario_file)

@@ -85,8 +85,9 @@ def offers_figure(model) -> Figure:
     for k, issue in enumerate(issues):
         axes = grid[k // columns][k % columns]
         for j, side in enumerate(sides):
-            points = [(t, entry[side.id][issue.id]) for t, entry in enumerate(offers)
-                      if side.id in entry]
+            points = [
+                (t, entry[side.id][issue.id]) for t, entry in enumerate(offers) if side.id in entry
+            ]
             colour = SIDE_COLOURS[j]
             axes.axhline(model.principals[j].ideal[k], color=colour, lw=0.8, ls=":")
             if points:
@@ -96,17 +97,31 @@ def offers_figure(model) -> Figure:
         axes.set_yticks([0, 0.5, 1])
         axes.tick_params(labelsize=7)
         axes.set_title(issue.label, fontsize=9, loc="left")
-        axes.text(0.02, 0.03, "0 = " + textwrap.shorten(issue.low, 40), fontsize=6,
-                  transform=axes.transAxes, color="#555555")
-        axes.text(0.02, 0.97, "1 = " + textwrap.shorten(issue.high, 40), fontsize=6,
-                  transform=axes.transAxes, color="#555555", va="top")
+        axes.text(
+            0.02,
+            0.03,
+            "0 = " + textwrap.shorten(issue.low, 40),
+            fontsize=6,
+            transform=axes.transAxes,
+            color="#555555",
+        )
+        axes.text(
+            0.02,
+            0.97,
+            "1 = " + textwrap.shorten(issue.high, 40),
+            fontsize=6,
+            transform=axes.transAxes,
+            color="#555555",
+            va="top",
+        )
         _contact_axis(axes, model)
     for k in range(len(issues), rows * columns):
         grid[k // columns][k % columns].set_visible(False)
     handles, labels = grid[0][0].get_legend_handles_labels()
     if handles:
-        figure.legend(handles, labels, loc="outside upper right", ncols=len(sides),
-                      fontsize=7, frameon=False)
+        figure.legend(
+            handles, labels, loc="outside upper right", ncols=len(sides), fontsize=7, frameon=False
+        )
     return figure
 
 
@@ -120,16 +135,30 @@ def values_figure(model) -> Figure:
     for j, principal in enumerate(model.principals):
         other = sides[1 - j]
         axes = grid[j]
-        points = [(t, principal.value(_position(entry[other.id], model)))
-                  for t, entry in enumerate(offers) if other.id in entry]
+        points = [
+            (t, principal.value(_position(entry[other.id], model)))
+            for t, entry in enumerate(offers)
+            if other.id in entry
+        ]
         if points:
             x, y = zip(*points)
-            axes.plot(x, y, "o-", color=SIDE_COLOURS[1 - j], lw=1.5, ms=4,
-                      label=f"offer from {other.id}")
-        axes.axhline(principal.patience, color="#555555", ls="--", lw=1,
-                     label=f"patience {principal.patience:.2f}")
-        axes.axhline(principal.reservation, color="#000000", ls=":", lw=1.2,
-                     label=f"reservation {principal.reservation:.2f}")
+            axes.plot(
+                x, y, "o-", color=SIDE_COLOURS[1 - j], lw=1.5, ms=4, label=f"offer from {other.id}"
+            )
+        axes.axhline(
+            principal.patience,
+            color="#555555",
+            ls="--",
+            lw=1,
+            label=f"patience {principal.patience:.2f}",
+        )
+        axes.axhline(
+            principal.reservation,
+            color="#000000",
+            ls=":",
+            lw=1.2,
+            label=f"reservation {principal.reservation:.2f}",
+        )
         axes.set_ylim(0, 1.02)
         axes.set_title(principal.name, fontsize=9, loc="left")
         axes.tick_params(labelsize=7)
@@ -144,8 +173,9 @@ def _position(offer: dict[str, float], model) -> np.ndarray:
     return np.array([offer[issue.id] for issue in model.setup.issues])
 
 
-def pareto_frontier(ideal_a: np.ndarray, salience_a: np.ndarray,
-                    ideal_b: np.ndarray, salience_b: np.ndarray) -> np.ndarray:
+def pareto_frontier(
+    ideal_a: np.ndarray, salience_a: np.ndarray, ideal_b: np.ndarray, salience_b: np.ndarray
+) -> np.ndarray:
     """The Pareto frontier of two linear additive utilities ``u(x) = 1 - sum w |x - a|``
     over the unit box, as the corners ``(u_A, u_B)`` of a concave polyline from B's ideal
     to A's ideal.
@@ -189,36 +219,76 @@ def utility_space_figure(model) -> Figure:
     figure = _figure()
     axes = figure.subplots()
     cloud = np.random.default_rng(0).random((CLOUD_POINTS, len(model.setup.issues)))
-    axes.scatter(_values(cloud, a), _values(cloud, b), s=2,
-                 color="#cccccc", label="possible positions", rasterized=True)
-    axes.fill_between([a.reservation, 1.02], b.reservation, 1.02, color=ZONE_COLOUR,
-                      alpha=0.12, lw=0, label="both above reservation")
+    axes.scatter(
+        _values(cloud, a),
+        _values(cloud, b),
+        s=2,
+        color="#cccccc",
+        label="possible positions",
+        rasterized=True,
+    )
+    axes.fill_between(
+        [a.reservation, 1.02],
+        b.reservation,
+        1.02,
+        color=ZONE_COLOUR,
+        alpha=0.12,
+        lw=0,
+        label="both above reservation",
+    )
     frontier = pareto_frontier(a.ideal, a.salience, b.ideal, b.salience)
-    axes.plot(frontier[:, 0], frontier[:, 1], "-", color="#333333", lw=1.5,
-              label="Pareto frontier")
+    axes.plot(frontier[:, 0], frontier[:, 1], "-", color="#333333", lw=1.5, label="Pareto frontier")
     inside = _clip_frontier(frontier, a.reservation, b.reservation)
     if inside is not None:
-        axes.plot(inside[:, 0], inside[:, 1], "-", color=ZONE_COLOUR, lw=4, alpha=0.8,
-                  label="zone of agreement")
+        axes.plot(
+            inside[:, 0],
+            inside[:, 1],
+            "-",
+            color=ZONE_COLOUR,
+            lw=4,
+            alpha=0.8,
+            label="zone of agreement",
+        )
     else:
-        axes.text(0.02, 0.02, "no zone of agreement", transform=axes.transAxes,
-                  fontsize=8, color=ZONE_COLOUR)
+        axes.text(
+            0.02,
+            0.02,
+            "no zone of agreement",
+            transform=axes.transAxes,
+            fontsize=8,
+            color=ZONE_COLOUR,
+        )
     path = _offer_path(model)
     if path:
         axes.plot([p[2] for p in path], [p[3] for p in path], "-", color="#777777", lw=0.8)
     for j, side in enumerate(model.setup.sides):
         mine = [p for p in path if p[1] == j]
         if mine:
-            axes.scatter([p[2] for p in mine], [p[3] for p in mine], s=28,
-                         color=SIDE_COLOURS[j], zorder=3, label=f"offers from {side.id}")
+            axes.scatter(
+                [p[2] for p in mine],
+                [p[3] for p in mine],
+                s=28,
+                color=SIDE_COLOURS[j],
+                zorder=3,
+                label=f"offers from {side.id}",
+            )
             for t, _, x, y in mine:
-                axes.annotate(str(t + 1), (x, y), fontsize=6, xytext=(3, 3),
-                              textcoords="offset points")
+                axes.annotate(
+                    str(t + 1), (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points"
+                )
     outcome = model.outcome
     if outcome is not None and outcome.framework is not None:
         x = np.array([outcome.framework[issue.id] for issue in model.setup.issues])
-        axes.scatter([a.value(x)], [b.value(x)], marker="*", s=220, color=FRAMEWORK_COLOUR,
-                     edgecolor="black", zorder=4, label="framework")
+        axes.scatter(
+            [a.value(x)],
+            [b.value(x)],
+            marker="*",
+            s=220,
+            color=FRAMEWORK_COLOUR,
+            edgecolor="black",
+            zorder=4,
+            label="framework",
+        )
     axes.set_xlim(0, 1.02)
     axes.set_ylim(0, 1.02)
     axes.set_xlabel(f"value to {a.name}", fontsize=8)
@@ -236,8 +306,9 @@ def _values(positions: np.ndarray, principal) -> np.ndarray:
 def _clip_frontier(frontier: np.ndarray, floor_a: float, floor_b: float) -> np.ndarray | None:
     """The part of the polyline ``frontier`` with u_A >= floor_a and u_B >= floor_b, or
     None if there is none."""
-    dense = np.concatenate([np.linspace(p, q, 200) for p, q in itertools.pairwise(frontier)]
-                           or [frontier])
+    dense = np.concatenate(
+        [np.linspace(p, q, 200) for p, q in itertools.pairwise(frontier)] or [frontier]
+    )
     keep = dense[(dense[:, 0] >= floor_a) & (dense[:, 1] >= floor_b)]
     return keep if len(keep) else None
 
@@ -247,15 +318,27 @@ def p_summit_figure(curve: Curve, current: float) -> Figure:
     ``current`` (the value the page's model runs with)."""
     figure = _figure()
     axes = figure.subplots()
-    axes.fill_between(curve.values, curve.ci_low, curve.ci_high, color=SIDE_COLOURS[0],
-                      alpha=0.2, lw=0, label="95% interval")
-    axes.plot(curve.values, curve.p_summit, "-", color=SIDE_COLOURS[0], lw=2,
-              label="P(summit)")
+    axes.fill_between(
+        curve.values,
+        curve.ci_low,
+        curve.ci_high,
+        color=SIDE_COLOURS[0],
+        alpha=0.2,
+        lw=0,
+        label="95% interval",
+    )
+    axes.plot(curve.values, curve.p_summit, "-", color=SIDE_COLOURS[0], lw=2, label="P(summit)")
     axes.axhline(0.5, color="#888888", ls=":", lw=1)
     here = float(np.interp(current, curve.values, curve.p_summit))
     axes.axvline(current, color=SIDE_COLOURS[1], lw=1, ls="--")
-    axes.plot([current], [here], "o", color=SIDE_COLOURS[1], ms=8,
-              label=f"now: {curve.path} = {current:.2f}, P = {here:.2f}")
+    axes.plot(
+        [current],
+        [here],
+        "o",
+        color=SIDE_COLOURS[1],
+        ms=8,
+        label=f"now: {curve.path} = {current:.2f}, P = {here:.2f}",
+    )
     axes.set_xlim(curve.values[0], curve.values[-1])
     axes.set_ylim(-0.02, 1.02)
     axes.set_xlabel(curve.label, fontsize=8)
@@ -264,4 +347,3 @@ def p_summit_figure(curve: Curve, current: float) -> Figure:
     axes.legend(fontsize=7, loc="upper left")
     axes.set_title(f"Monte Carlo, {curve.trials:,} trials per point", fontsize=8, loc="left")
     return figure
-

@@ -27,9 +27,18 @@ OFFLINE_SETTINGS = {
 def server_command(port: int) -> list[str]:
     """The command line that serves the page on ``127.0.0.1:port``."""
     return [
-        sys.executable, "-m", "solara", "run", "summitsim.demo.app",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--production", "--no-open", "--no-check-version",
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "summitsim.demo.app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
     ]
 
 
@@ -49,8 +58,10 @@ def serve(scenario_path: str, port: int) -> int:
     Returns only if the server could not be started (status 1); the server runs until
     interrupted (Ctrl-C).
     """
-    print(f"summitsim demo: serving {scenario_path} on http://127.0.0.1:{port}/ "
-          "(Ctrl-C to stop)", flush=True)
+    print(
+        f"summitsim demo: serving {scenario_path} on http://127.0.0.1:{port}/ (Ctrl-C to stop)",
+        flush=True,
+    )
     command = server_command(port)
     try:
         os.execve(command[0], command, server_environment(scenario_path))
