@@ -188,6 +188,10 @@ def test_tradeoff_moves_down_as_well_as_up_and_leaves_shared_ideals():
     np.testing.assert_allclose(x, [0.96, 0.3, 0.9], atol=1e-15)
 
 
+# HiGHS's default feasibility tolerance (1e-7) would let the programme beat an exact answer
+TIGHT = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+
+
 def best_for_other(own_ideal, own_salience, other_ideal, believed, aim):
     """The most the other side can get (as the author reads it) from any package in [0, 1]^K
     worth at least ``aim`` to the author: a linear programme in (x, s, t) with
@@ -206,7 +210,7 @@ def best_for_other(own_ideal, own_salience, other_ideal, believed, aim):
     b_ub = np.concatenate([own_ideal, -own_ideal, other_ideal, -other_ideal, [1.0 - aim]])
     cost = np.concatenate([np.zeros(2 * k), believed])
     bounds = [(0.0, 1.0)] * k + [(0.0, None)] * (2 * k)
-    result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options=TIGHT)
     assert result.status == 0, result.message
     return 1.0 - result.fun
 
