@@ -127,6 +127,19 @@ def runs(tmp) -> Iterator[Batch]:
             tmp / "sweep-2d",
             "--quiet",
         ],
+        "sweep 2-D sample": [
+            "sweep",
+            BUDAPEST,
+            "--over",
+            "putin.softness=0:1:6",
+            "--over",
+            "trump.patience=0.3:0.6:5",
+            "--trials",
+            "200",
+            "--out",
+            tmp / "sweep-2d-sample",
+            "--quiet",
+        ],
         "check fails": ["check", expect_failing_copy(tmp)],
         "text": ["run", BUDAPEST],
         "json": json_run,
@@ -146,6 +159,7 @@ def runs(tmp) -> Iterator[Batch]:
         "seed 4": [*json_run, "--seed", "4"],
         "validate": ["validate", BUDAPEST],
         "help": ["--help"],
+        "version": ["--version"],
         **{f"help {command}": [command, "--help"] for command in COMMANDS},
     }
     with Batch(commands) as batch:
@@ -375,6 +389,61 @@ def test_sweep_over_one_path(runs, tmp):
     assert found, result.out
     low, value, high = (float(found[i]) for i in (2, 1, 3))
     assert 0.0 < low <= value <= high < 1.0
+
+
+def test_the_manifest_says_what_ran_it(runs, tmp):
+    """Versions, processor, the command as typed and when, beside the existing keys."""
+    runs["sweep"].assert_clean()
+    manifest = json.loads((tmp / "sweep-1d" / "manifest.json").read_text())
+    import numba
+    import numpy
+
+    assert manifest["numpy_version"] == numpy.__version__
+    assert manifest["numba_version"] == numba.__version__
+    assert (
+        manifest["python_version"] == manifest["python"] == ".".join(map(str, sys.version_info[:3]))
+    )
+    assert manifest["summitsim_version"] == manifest["version"] == pyproject_version()
+    assert manifest["processor"] and manifest["machine"]
+    assert manifest["command_line"][1:] == [
+        "sweep",
+        BUDAPEST,
+        "--over",
+        "putin.softness=0:1:5",
+        "--trials",
+        "2000",
+        "--out",
+        str(tmp / "sweep-1d"),
+    ]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["created_utc"])
+
+
+def test_a_sampled_table_says_so(runs, tmp):
+    result = runs["sweep 2-D sample"]
+    result.assert_clean()
+    table = [line for line in result.out.splitlines() if re.match(r"^ +\d", line)]
+    assert len(table) == 15
+    assert "(showing 15 of 30 grid points, one in 2; all are in summary.csv)" in result.out
+    assert (
+        len(sweep_files(tmp / "sweep-2d-sample", ["putin.softness", "trump.patience"], 200)[0])
+        == 30
+    )
+
+
+def test_a_full_table_says_nothing_of_a_sample(runs):
+    assert "showing" not in runs["sweep"].out
+
+
+def pyproject_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def test_version(runs):
+    result = runs["version"]
+    result.assert_clean()
+    assert result.out == f"summitsim {pyproject_version()}\n"
 
 
 def test_sweep_over_two_paths_draws_a_heat_map(runs, tmp):

@@ -206,6 +206,58 @@ ARGUMENT_CASES = {
         ["run", BUDAPEST, "--seed", "-1"],
         "summitsim run: error: argument --seed: -1 is not allowed",
     ),
+    "--seed 2^64": (
+        ["run", BUDAPEST, "--seed", str(2**64)],
+        f"summitsim run: error: argument --seed: {2**64} is not allowed; allowed: a whole "
+        f"number from 0 to {2**64 - 1}",
+    ),
+    "sweep --seed -5": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1:3", "--trials", "10", "--seed", "-5"],
+        "summitsim sweep: error: argument --seed: -5 is not allowed; allowed: a whole "
+        f"number from 0 to {2**64 - 1}",
+    ),
+    "--plot of an unknown format": (
+        ["run", BUDAPEST, "--plot", "run.xyz"],
+        "summitsim run: error: argument --plot: run.xyz: .xyz is not a figure format; "
+        "allowed: a file name ending in ",
+    ),
+    "--plot a folder": (
+        ["run", BUDAPEST, "--plot", "scenarios"],
+        "summitsim run: error: argument --plot: scenarios is a folder; allowed: a file name",
+    ),
+    "empty --out": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1:3", "--trials", "10", "--out", ""],
+        "summitsim sweep: error: argument --out: an empty value is not allowed; allowed: a folder",
+    ),
+    "empty --scheduler": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1:3", "--trials", "10", "--scheduler", ""],
+        "summitsim sweep: error: argument --scheduler: an empty value is not allowed; allowed: "
+        "the address of a Dask scheduler",
+    ),
+    "--trials 10**30": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1:21", "--trials", str(10**30)],
+        f"summitsim sweep: error: --trials: {10**30:,} trials at each of 21 grid points "
+        "(2.1e+31 in all); allowed: 1 to 100,000,000,000 trials in all",
+    ),
+    "--over too many values": (
+        ["sweep", BUDAPEST, "--over", "putin.softness=0:1:10000000", "--trials", "10"],
+        "summitsim sweep: error: putin.softness: 10,000,000 values; allowed: at most 10,000 "
+        "values per swept path",
+    ),
+    "--over too many points": (
+        [
+            "sweep",
+            BUDAPEST,
+            "--over",
+            "putin.softness=0:1:1000",
+            "--over",
+            "trump.patience=0.3:0.6:1000",
+            "--trials",
+            "10",
+        ],
+        "summitsim sweep: error: --over: 1,000 x 1,000 = 1,000,000 grid points; allowed: at "
+        "most 100,000 grid points",
+    ),
     "unknown flag": (["run", BUDAPEST, "--jsn"], "summitsim: error: unrecognized arguments: --jsn"),
     "unknown command": (
         ["rnu", BUDAPEST],

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,12 +138,12 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_nothing(
     assert killed
     assert result.computed_trials == 9 * 60_000
     np.testing.assert_array_equal(result.counts, expected)
-    assert len(list((tmp_path / "blocks").glob("p*-b*.json"))) == len(plan.tasks())
+    assert len(list((tmp_path / "blocks").glob("p*-b*.json"))) == len(list(plan.tasks()))
 
 
 def test_a_block_that_comes_back_twice_counts_once(scheduler: str) -> None:
     plan = small_block_plan(TRIALS)
-    tasks = plan.tasks()
+    tasks = list(plan.tasks())
     calls: Counter = Counter()
     total = np.zeros(len(COUNT_COLUMNS), dtype=np.int64)
 
@@ -181,3 +182,58 @@ def test_a_ctrl_c_while_a_result_is_fetched_waits_for_the_fetch() -> None:
 
     assert fetched == ["result"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_lost_scheduler_stops_the_sweep_in_one_line_and_resume_finishes_it(
+    tmp_path: Path,
+) -> None:
+    """Not bad input (exit 3, not 2); the finished blocks are kept and --resume on threads
+    gives the numbers of a sweep run straight through."""
+    from test_resume import COMMAND, LONG_TRIALS, blocks_in, sweep_env
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**sweep_env(), "NUMBA_NUM_THREADS": "1"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env, "cwd": ROOT}
+    scheduler = subprocess.Popen(
+        [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet
+    )
+    worker = subprocess.Popen(
+        [DASK, "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+        **quiet,
+    )
+    out = tmp_path / "lost"
+    sweep = None
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        sweep = subprocess.Popen(
+            [COMMAND, *sweep_args(out, LONG_TRIALS, "--scheduler", address)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        while blocks_in(out) < 5:
+            assert sweep.poll() is None, sweep.communicate()
+            time.sleep(0.01)
+        scheduler.kill()
+        scheduler.wait()
+        _, err = sweep.communicate(timeout=120)
+    finally:
+        for process in (sweep, worker, scheduler):
+            if process is not None:
+                stop(process)
+
+    assert sweep.returncode == 3, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "ERROR" not in err, err
+    assert err.startswith("summitsim sweep: lost the connection to the Dask scheduler")
+    assert f"Finished blocks are kept in {out}/blocks" in err and "--resume" in err
+    assert 5 <= blocks_in(out) < 9 * LONG_TRIALS // BLOCK_TRIALS
+    straight = tmp_path / "straight"
+    assert summary_of(sweep_args(out, LONG_TRIALS, "--resume"), out) == summary_of(
+        sweep_args(straight, LONG_TRIALS), straight
+    )

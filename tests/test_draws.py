@@ -21,6 +21,39 @@ def test_block_keys_come_from_seed_sequence():
     assert not np.array_equal(draws.block_key(1, 2, 3), draws.block_key(1, 2, 4))
 
 
+def test_small_seeds_keep_their_recorded_keys():
+    """Seeds below 2^32 keep the keys every earlier result was computed with (recorded
+    from ``SeedSequence([7, 0, 0])`` before large seeds were keyed apart)."""
+    assert [int(word) for word in draws.block_key(7, 0, 0)] == [
+        16920295385781661272,
+        610735763742393210,
+    ]
+    assert [int(word) for word in draws.block_key(2**32 - 1, 3, 4)] == [
+        int(word) for word in np.random.SeedSequence([2**32 - 1, 3, 4]).generate_state(2, np.uint64)
+    ]
+
+
+def test_a_large_seed_does_not_replay_a_small_seeds_block():
+    """2^32 + 5 was read as the words [5, 1]: point 0 of it was point 1 of seed 5."""
+    large = draws.block_key(2**32 + 5, 0, 0)
+    assert not np.array_equal(large, draws.block_key(5, 1, 0))
+    assert not np.array_equal(large, draws.block_key(5, 0, 0))
+    assert not np.array_equal(draws.block_key(2**32, 0, 0), draws.block_key(0, 1, 0))
+
+
+def test_distinct_seed_point_block_give_distinct_keys():
+    seeds = [0, 1, 5, 2**32 - 1, 2**32, 2**32 + 1, 2**32 + 5, 2**33, 2**63, 2**64 - 1]
+    triples = [(s, p, b) for s in seeds for p in (0, 1, 2, 5) for b in (0, 1, 2, 5)]
+    keys = {tuple(int(w) for w in draws.block_key(*triple)) for triple in triples}
+    assert len(keys) == len(triples)
+
+
+@pytest.mark.parametrize(("seed", "point", "block"), [(-1, 0, 0), (2**64, 0, 0), (0, 2**32, 0)])
+def test_keys_outside_the_bounds_are_refused(seed, point, block):
+    with pytest.raises(ValueError, match="outside"):
+        draws.block_key(seed, point, block)
+
+
 def test_trial_keys_differ_and_repeat():
     block = draws.block_key(0, 0, 0)
     keys = {int(draws.trial_key(block, i)) for i in range(10_000)}

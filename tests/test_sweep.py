@@ -58,7 +58,7 @@ def test_block_order_does_not_matter(scenario):
     plan = small_plan(scenario, "putin.softness=0:1:3", "trump.patience=0.3:0.6:2")
 
     def reversed_backend(plan, arrays, tasks, done):
-        for task in reversed(tasks):
+        for task in reversed(list(tasks)):
             done(task, run_block(arrays[task.point], task, plan.seed, parallel=False))
 
     forward = run_sweep(plan, progress=False).counts
@@ -69,7 +69,7 @@ def test_block_order_does_not_matter(scenario):
 
 def test_blocks_cover_the_trials_exactly(scenario):
     plan = small_plan(scenario, "putin.softness=0:1:2", trials=12_000, block=5_000)
-    tasks = plan.tasks()
+    tasks = list(plan.tasks())
     assert [t.trials for t in tasks] == [5000, 5000, 2000] * 2
     counts = run_sweep(plan, progress=False).counts
     assert (counts[:, :6].sum(axis=1) == 12_000).all()
@@ -120,3 +120,60 @@ def test_summary_shares_add_up(scenario):
 def test_bad_grids_are_refused(scenario, over, problem):
     with pytest.raises(ScenarioError, match=problem):
         SweepPlan(scenario, Grid.parse(scenario, over), 10, 0).point_arrays()
+
+
+def test_a_large_seed_does_not_replay_another_seeds_grid_point(scenario):
+    """Seed 2^32 + 5 at its only point was seed 5 at the second point of the same value."""
+    one = SweepPlan(scenario, Grid.parse(scenario, ["putin.softness=0.5:0.5:1"]), 4000, 2**32 + 5)
+    two = SweepPlan(scenario, Grid.parse(scenario, ["putin.softness=0:0.5:2"]), 4000, 5)
+    large = run_sweep(one, progress=False).counts[0]
+    small = run_sweep(two, progress=False).counts[1]
+    assert large.sum() > 0 and small.sum() > 0
+    assert not np.array_equal(large, small)
+
+
+def test_planning_a_large_sweep_takes_no_memory(scenario):
+    """10,000 grid points of 10 blocks: nothing is made before it is run."""
+    import tracemalloc
+
+    grid = Grid.parse(scenario, ["putin.softness=0:1:100", "trump.patience=0.3:0.6:100"])
+    tracemalloc.start()
+    try:
+        plan = SweepPlan(scenario, grid, 1_000_000, 0)
+        arrays = plan.point_arrays()
+        tasks = plan.tasks()
+        first = [next(tasks) for _ in range(3)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000
+    assert len(arrays) == 10_000 and [(t.point, t.block) for t in first] == [(0, 0), (0, 1), (0, 2)]
+    assert sum(1 for _ in tasks) == 10 * 10_000 - 3
+
+
+def test_lazy_point_arrays_are_the_points_values(scenario):
+    """Point i of the lazily compiled arrays is the scenario at the i-th grid point."""
+    from summitsim.paths import with_values
+
+    plan = small_plan(scenario, "putin.softness=0:1:3", "trump.patience=0.3:0.6:2")
+    arrays = plan.point_arrays()
+    for i, values in enumerate(plan.grid.points()):
+        nominal = compile_scenario(
+            with_values(scenario, dict(zip(plan.grid.paths, values)))
+        ).nominal
+        np.testing.assert_array_equal(arrays[i].nominal, nominal)
+    with pytest.raises(IndexError):
+        arrays[6]
+
+
+@pytest.mark.parametrize(
+    ("trials", "block", "message"),
+    [
+        (10**10, 100_000, "allowed: 1 to 100,000,000,000 trials in all"),
+        (10**6, 1, "at most 1,000,000 blocks"),
+    ],
+)
+def test_plans_beyond_the_limits_are_refused(scenario, trials, block, message):
+    grid = Grid.parse(scenario, ["putin.softness=0:1:21"])
+    with pytest.raises(ScenarioError, match=message):
+        SweepPlan(scenario, grid, trials, 0, block_trials=block)

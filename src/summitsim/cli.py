@@ -1,8 +1,10 @@
 """The command line (design.md section 4).
 
 Exit status: 0 success, 1 a ``check`` that failed, 2 bad input (a scenario, a flag, a
-parameter path), always with one clear message on stderr and no traceback. Heavy modules
-(Mesa, matplotlib, Dask) are imported only by the commands that use them.
+parameter path, a file that cannot be written), always with one clear message on stderr and
+no traceback, 3 a sweep whose Dask scheduler went away (its finished blocks are kept for
+``--resume``), 130 interrupted. Heavy modules (Mesa, matplotlib, Dask) are imported only by
+the commands that use them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
+from summitsim import __version__
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 
 BAD_INPUT = 2
@@ -29,17 +33,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``minimum``."""
+def _whole_number(minimum: int, limit: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum`` (and below ``limit``)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
+        if value < minimum or (limit is not None and value >= limit):
+            allowed = f">= {minimum}" if limit is None else f"from {minimum} to {limit - 1}"
             raise argparse.ArgumentTypeError(
-                f"{value} is not allowed; allowed: a whole number >= {minimum}"
+                f"{value} is not allowed; allowed: a whole number {allowed}"
             )
         return value
 
@@ -47,7 +52,38 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
 
 
 _positive_int = _whole_number(1)
-_seed = _whole_number(0)
+#: Seeds are 64-bit (summitsim.draws.SEED_LIMIT, written out to keep numpy unimported here).
+_seed = _whole_number(0, 1 << 64)
+
+
+def _non_empty(what: str) -> Callable[[str], str]:
+    """An argparse type: any text but the empty one."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"an empty value is not allowed; allowed: {what}")
+        return text
+
+    return parse
+
+
+def _figure_file(text: str) -> str:
+    """An argparse type: a file name matplotlib can write, by its extension (none: PNG),
+    checked before anything runs."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty value is not allowed; allowed: a file name")
+    if Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; allowed: a file name, e.g. run.png")
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    suffix = Path(text).suffix.lstrip(".").lower()
+    if suffix and suffix not in formats:
+        raise argparse.ArgumentTypeError(
+            f"{text}: .{suffix} is not a figure format; allowed: a file name ending in "
+            + ", ".join(f".{name}" for name in sorted(formats))
+        )
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate pre-summit diplomacy: run a scenario, sweep it, check it, "
         "or show it in class.",
     )
+    parser.add_argument("--version", action="version", version=f"summitsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="one run of a scenario, as a dated timeline")
@@ -64,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--seed",
         type=_seed,
-        help="one Monte Carlo trial drawn from this seed "
+        help="one Monte Carlo trial drawn from this seed, 0 to 2^64 - 1 "
         "(uncertainty and noise); without it the nominal run, no noise",
     )
     run.add_argument(
@@ -76,7 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a parameter, e.g. putin.softness=0.8",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
-    run.add_argument("--plot", metavar="PNG", help="write a figure of the run")
+    run.add_argument(
+        "--plot",
+        type=_figure_file,
+        metavar="PNG",
+        help="write a figure of the run (.png, .pdf, .svg, ...: by the file's extension)",
+    )
 
     validate = commands.add_parser("validate", help="check a scenario file and say what is wrong")
     validate.add_argument("file", metavar="FILE")
@@ -84,7 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="assert the file's expect: block")
     check.add_argument("file", metavar="FILE")
 
-    sweep = commands.add_parser("sweep", help="Monte Carlo over a grid of parameter values")
+    sweep = commands.add_parser(
+        "sweep",
+        help="Monte Carlo over a grid of parameter values",
+        description="Monte Carlo over a grid of parameter values. Limits: at most "
+        "10,000 values per swept path, 100,000 grid points, 10^11 trials in all and "
+        "1,000,000 blocks (checkpoint files).",
+    )
     sweep.add_argument("file", metavar="FILE")
     sweep.add_argument(
         "--over",
@@ -93,10 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH=START:STOP:NUM",
         help="a swept parameter (once or twice)",
     )
-    sweep.add_argument("--trials", type=_positive_int, required=True, help="trials per grid point")
-    sweep.add_argument("--seed", type=_seed, default=0)
     sweep.add_argument(
-        "--out", metavar="DIR", help="output folder (default results/<scenario name>/sweep-<paths>)"
+        "--trials",
+        type=_positive_int,
+        required=True,
+        help="trials per grid point (at most 10^11 trials in all)",
+    )
+    sweep.add_argument("--seed", type=_seed, default=0, help="0 to 2^64 - 1 (default 0)")
+    sweep.add_argument(
+        "--out",
+        type=_non_empty("a folder"),
+        metavar="DIR",
+        help="output folder (default results/<scenario name>/sweep-<paths>)",
     )
     backend = sweep.add_mutually_exclusive_group()
     backend.add_argument(
@@ -107,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backend.add_argument(
         "--scheduler",
+        type=_non_empty("the address of a Dask scheduler, e.g. tcp://10.0.0.5:8786"),
         metavar="ADDRESS",
         help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
     )

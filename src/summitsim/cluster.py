@@ -21,23 +21,29 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from contextlib import AbstractContextManager, contextmanager
 
 import dask
 import numpy as np
 from dask.base import tokenize
 from distributed import Client, Future, LocalCluster, as_completed
+from distributed.comm import CommClosedError
 
 from summitsim.arrays import ScenarioArrays
 from summitsim.scenario import ScenarioError
-from summitsim.sweep import Backend, BlockTask, SweepPlan, run_block
+from summitsim.sweep import Backend, BlockTask, ClusterLost, SweepPlan, run_block
 
 #: Seconds to wait for ``--scheduler ADDRESS`` to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0
 #: Tasks kept in flight per worker thread (and at least :data:`MIN_IN_FLIGHT`).
 IN_FLIGHT_PER_THREAD = 4
 MIN_IN_FLIGHT = 16
+#: Grid points whose arrays the client keeps on the cluster: blocks come point by point,
+#: so only the last few are still asked for (queued blocks keep theirs alive meanwhile).
+POINTS_KEPT = 8
 #: Dask setting that puts a variable in a worker's environment before the worker process
 #: starts (and so before numba is imported there).
 NUMBA_THREADS_SETTING = "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS"
@@ -146,29 +152,52 @@ def attached_client(address: str) -> Iterator[Client]:
 def run_on_dask(
     connect: Callable[[], AbstractContextManager[Client]],
     plan: SweepPlan,
-    arrays: list[ScenarioArrays],
-    tasks: list[BlockTask],
+    arrays: Sequence[ScenarioArrays],
+    tasks: Iterable[BlockTask],
     done: Done,
 ) -> None:
     """The :data:`~summitsim.sweep.Backend` contract on a Dask client from ``connect()``:
     run ``tasks`` and call ``done`` once per distinct (point, block), in the calling
-    process, as results arrive."""
-    if not tasks:
+    process, as results arrive. :class:`~summitsim.sweep.ClusterLost` if the scheduler
+    goes away meanwhile."""
+    queue = iter(tasks)
+    first = next(queue, None)
+    if first is None:
         return
     with connect() as client:
         token = plan_token(plan)
-        points = {
-            point: client.submit(_given, arrays[point], key=f"summitsim-point-{point}-{token}")
-            for point in sorted({task.point for task in tasks})
-        }
+        points: OrderedDict[int, Future] = OrderedDict()
 
         def submit(task: BlockTask) -> Future:
+            if task.point not in points:
+                points[task.point] = client.submit(
+                    _given, arrays[task.point], key=f"summitsim-point-{task.point}-{token}"
+                )
+                if len(points) > POINTS_KEPT:
+                    points.popitem(last=False)
             return client.submit(
                 run_block, points[task.point], task, plan.seed, False, key=block_key(task, token)
             )
 
         limit = max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
-        reduce_as_completed(tasks, submit, limit, done)
+        try:
+            reduce_as_completed(itertools.chain([first], queue), submit, limit, done)
+        except (CancelledError, CommClosedError) as error:
+            # a future is cancelled, or a result cannot be fetched, only when the client
+            # has lost its scheduler (a lost worker's blocks are recomputed, a failing block
+            # raises its own error). What the client logs on its way down (a reconnection
+            # cut short) says nothing the one line of ClusterLost does not.
+            _silence("distributed")
+            raise ClusterLost(
+                f"lost the connection to the Dask scheduler ({type(error).__name__})"
+            ) from None
+
+
+def _silence(library: str) -> None:
+    """No more log lines from ``library``'s loggers (each may have a level of its own)."""
+    for name in [library, *logging.root.manager.loggerDict]:
+        if name == library or name.startswith(library + "."):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def reduce_as_completed(

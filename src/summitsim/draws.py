@@ -4,8 +4,9 @@ Every Monte Carlo trial owns a 64-bit *trial key*. Its random numbers are a coun
 stream: the ``n``-th number of a trial is ``splitmix64(trial key + n * golden gamma)``, so
 any number can be computed on its own, in any order, on any thread, worker or machine.
 
-* Block keys come from numpy's ``SeedSequence([seed, grid point, block])``; the trial key
-  mixes the block key with the trial's index inside its block. The same (seed, point,
+* Block keys come from numpy's ``SeedSequence`` of (seed, grid point, block) (see
+  :func:`block_key`); the trial key mixes the block key with the trial's index inside its
+  block. The same (seed, point,
   block, trial) always gives the same draws, whatever the partition of the work.
 * Counters ``0, 1, 2, ...`` feed the ``uncertainty`` block, in the order of the file.
 * The judgement noise of contact ``t`` and slot ``k`` (design.md section 2: S judges x_F,
@@ -64,11 +65,33 @@ _ZIG_X, _ZIG_RATIO = _ziggurat_tables()
 _LAYER_MASK = np.uint64(_ZIG_LAYERS - 1)
 _RETRY = np.uint64(0xD1B54A32D192ED03)  # odd constant: steps the stream of one normal's retries
 
+#: Seeds are whole numbers below this (64 bits), grid points and blocks below INDEX_LIMIT
+#: (one 32-bit word each: the layout of a block's seed words is then unambiguous).
+SEED_LIMIT = 1 << 64
+INDEX_LIMIT = 1 << 32
+
 
 def block_key(seed: int, point: int, block: int) -> np.ndarray:
     """The two 64-bit words seeding block ``block`` of grid point ``point`` of a run with
-    ``seed`` (all non-negative integers), from ``SeedSequence([seed, point, block])``."""
-    return np.random.SeedSequence([seed, point, block]).generate_state(2, np.uint64)
+    ``seed``: ``0 <= seed <`` :data:`SEED_LIMIT`, ``0 <= point, block <`` :data:`INDEX_LIMIT`.
+
+    A seed below 2^32 keys ``SeedSequence([seed, point, block])``, as summitsim always
+    has (its numbers stay). A larger seed cannot: numpy reads it as two 32-bit words and
+    pads entropy shorter than its pool (4 words) with zeros, so seed 2^32 + 5 at point 0
+    would give the words [5, 1, 0, 0] of seed 5 at point 1. A large seed keys
+    ``SeedSequence(seed, spawn_key=(point, block))`` instead, whose input is the seed's
+    words padded to 4 and then point and block: 6 words, never the 3-word input of a
+    small seed, and one layout for every large seed.
+    """
+    if not 0 <= seed < SEED_LIMIT:
+        raise ValueError(f"seed {seed} is outside [0, 2^64)")
+    if not (0 <= point < INDEX_LIMIT and 0 <= block < INDEX_LIMIT):
+        raise ValueError(f"grid point {point} or block {block} is outside [0, 2^32)")
+    if seed < INDEX_LIMIT:
+        sequence = np.random.SeedSequence([seed, point, block])
+    else:
+        sequence = np.random.SeedSequence(seed, spawn_key=(point, block))
+    return sequence.generate_state(2, np.uint64)
 
 
 @njit(cache=True, inline="always", error_model="numpy")

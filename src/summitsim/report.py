@@ -8,7 +8,9 @@ import io
 import json
 import os
 import platform
+import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -141,7 +143,25 @@ def manifest(result: SweepResult, summary: Summary, scenario_file: str) -> dict[
     manifest["baseline"] = baseline_values(result)
     if len(plan.grid.paths) == 1 and summary.tipping is None:
         manifest["tipping_point_note"] = "P(summit) does not cross 0.5 over the grid"
+    manifest.update(provenance())
     return manifest
+
+
+def provenance() -> dict[str, object]:
+    """What ran the sweep, for whoever repeats it: the versions of summitsim and of the
+    libraries that make its numbers, the processor, the command and when (UTC)."""
+    import numba
+
+    return {
+        "summitsim_version": __version__,
+        "numpy_version": np.__version__,
+        "numba_version": numba.__version__,
+        "python_version": platform.python_version(),
+        "processor": platform.processor() or platform.machine(),
+        "machine": platform.machine(),
+        "command_line": list(sys.argv),
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
 
 
 def baseline_values(result: SweepResult) -> dict[str, float]:
@@ -182,8 +202,8 @@ def write_outputs(result: SweepResult, out: Path, scenario_file: str) -> Summary
 
 
 def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
-    """A short table of P(summit) per point (at most 25 lines), the tipping point and where
-    the files are."""
+    """A short table of P(summit) per point (at most 25 lines, saying so when that is a
+    sample of the grid), the tipping point and where the files are."""
     plan = result.plan
     print(
         f"{plan.scenario.title}: {plan.trials:,} trials at each of {len(summary.rows)} "
@@ -197,6 +217,11 @@ def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
         k = len(plan.grid.paths)
         values = "  ".join(f"{v:>16.4g}" for v in row[:k])
         print(f"{values}  {row[k + 2]:>9.4f}  [{row[k + 3]:.4f}, {row[k + 4]:.4f}]")
+    if len(shown) < len(summary.rows):
+        print(
+            f"(showing {len(shown)} of {len(summary.rows)} grid points, one in {stride}; "
+            "all are in summary.csv)"
+        )
     if len(plan.grid.paths) == 1:
         print(tipping_text(summary.tipping, plan.grid.paths[0]))
     rate = result.computed_trials / max(result.elapsed_s, 1e-9)

@@ -2,22 +2,28 @@
 
 A sweep runs ``trials`` trials at every point of a grid over one or two parameter paths.
 The trials of a point are cut into blocks of :data:`BLOCK_TRIALS`; block ``b`` of point
-``i`` is seeded from ``SeedSequence([seed, i, b])`` (:func:`summitsim.draws.block_key`),
-so every count is the same whatever runs the blocks and in whatever order: numba threads,
-a Dask cluster, or a run resumed after a crash. Each finished block is written atomically
-under ``OUT/blocks/``; only per-block counts are kept, so memory stays flat.
+``i`` is seeded from (seed, i, b) (:func:`summitsim.draws.block_key`), so every count is
+the same whatever runs the blocks and in whatever order: numba threads, a Dask cluster, or
+a run resumed after a crash. Each finished block is written atomically under
+``OUT/blocks/`` (:mod:`summitsim.checkpoints`); only per-block counts are kept, and blocks
+and grid points are made as they are run, so memory stays flat whatever the sweep's size.
+
+Sizes are bounded so that what is accepted can finish on one machine:
+:data:`MAX_VALUES_PER_PATH` values per swept path, :data:`MAX_POINTS` grid points,
+:data:`MAX_TOTAL_TRIALS` trials in all and :data:`MAX_BLOCKS` blocks (checkpoint files).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import itertools
-import json
 import os
+import shlex
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,13 +32,25 @@ from tqdm import tqdm
 
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
-from summitsim.atomic import write_text
+from summitsim.checkpoints import Checkpoints, locked
 from summitsim.kernel import COUNT_COLUMNS, count
 from summitsim.paths import parse_range, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 
 #: Trials per block: the unit of work, of checkpoints and of seeding.
 BLOCK_TRIALS = 100_000
+#: Bounds of a sweep (about a day of 2 cores at a million trials per second, and one
+#: checkpoint file per block): larger ones are refused before anything runs.
+MAX_VALUES_PER_PATH = 10_000
+MAX_POINTS = 100_000
+MAX_TOTAL_TRIALS = 10**11
+MAX_BLOCKS = 1_000_000
+#: Exit status of a sweep whose Dask scheduler or cluster went away (not bad input, 2).
+CLUSTER_LOST = 3
+
+
+class ClusterLost(Exception):
+    """The cluster running a sweep went away; the blocks finished so far are kept."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,12 @@ class Grid:
         paths, values = [], []
         for spec in specs:
             text, start, stop, num = parse_range(spec)
+            if num > MAX_VALUES_PER_PATH:
+                raise ScenarioError(
+                    field=text,
+                    message=f"{num:,} values; allowed: at most {MAX_VALUES_PER_PATH:,} "
+                    "values per swept path",
+                )
             path = resolve(scenario, text)
             if path.vector:
                 raise ScenarioError(
@@ -67,14 +91,35 @@ class Grid:
             paths.append(text)
             # 12 significant digits: 0.3, not linspace's 0.30000000000000004
             values.append(tuple(float(f"{v:.12g}") for v in np.linspace(start, stop, num)))
-        return cls(tuple(paths), tuple(values))
+        grid = cls(tuple(paths), tuple(values))
+        if grid.size > MAX_POINTS:
+            raise ScenarioError(
+                field="--over",
+                message=f"{' x '.join(f'{len(v):,}' for v in values)} = {grid.size:,} grid "
+                f"points; allowed: at most {MAX_POINTS:,} grid points",
+            )
+        return grid
+
+    @property
+    def size(self) -> int:
+        """The number of grid points."""
+        return functools.reduce(lambda n, values: n * len(values), self.values, 1)
 
     def points(self) -> list[tuple[float, ...]]:
         """Every point, in order (row-major)."""
         return list(itertools.product(*self.values))
 
+    def corners(self) -> list[tuple[float, ...]]:
+        """The points at the ends of every path's values."""
+        return list(itertools.product(*(sorted({v[0], v[-1]}) for v in self.values)))
+
     def to_json(self) -> dict[str, list[float]]:
         return {path: list(values) for path, values in zip(self.paths, self.values)}
+
+    def ordered(self) -> list[list[object]]:
+        """``[[path, [values]], ...]`` in the order of the points: what two grids must share
+        for their points (and so their blocks) to mean the same values."""
+        return [[path, list(values)] for path, values in zip(self.paths, self.values)]
 
 
 def held_fixed(scenario: Scenario, swept: Sequence[str]) -> Scenario:
@@ -109,25 +154,52 @@ class SweepPlan:
     seed: int
     block_trials: int = BLOCK_TRIALS
 
-    def tasks(self) -> list[BlockTask]:
-        """Every block of every point, in order."""
-        blocks = -(-self.trials // self.block_trials)
-        return [
-            BlockTask(point, block, min(self.block_trials, self.trials - block * self.block_trials))
-            for point in range(len(self.grid.points()))
-            for block in range(blocks)
-        ]
+    def __post_init__(self) -> None:
+        """Refuse a plan that cannot finish (see the bounds above) or be seeded."""
+        if not 0 <= self.seed < draws.SEED_LIMIT:
+            raise ScenarioError(
+                field="seed", message=f"{self.seed}; allowed: a whole number from 0 to 2^64 - 1"
+            )
+        total = self.trials * self.grid.size
+        if self.trials < 1 or total > MAX_TOTAL_TRIALS:
+            raise ScenarioError(
+                field="--trials",
+                message=f"{self.trials:,} trials at each of {self.grid.size:,} grid points "
+                f"({total:.3g} in all); allowed: 1 to {MAX_TOTAL_TRIALS:,} trials in all",
+            )
+        if self.blocks * self.grid.size > MAX_BLOCKS:
+            raise ScenarioError(
+                field="--trials",
+                message=f"{self.blocks * self.grid.size:,} blocks of {self.block_trials:,} "
+                f"trials; allowed: at most {MAX_BLOCKS:,} blocks (fewer trials, or larger "
+                "blocks)",
+            )
 
-    def point_arrays(self) -> list[ScenarioArrays]:
-        """The compiled scenario at every grid point (validated: a value out of a field's
-        range is bad input). A swept path is held at its grid value: a ``uniform``
+    @property
+    def blocks(self) -> int:
+        """Blocks per grid point."""
+        return -(-self.trials // self.block_trials)
+
+    def tasks(self) -> Iterator[BlockTask]:
+        """Every block of every point, in order, made as they are asked for."""
+        for point in range(self.grid.size):
+            for block in range(self.blocks):
+                yield BlockTask(point, block, self.trials_in(block))
+
+    def trials_in(self, block: int) -> int:
+        """Trials of block ``block`` of a point: full blocks, the last one the rest."""
+        return min(self.block_trials, self.trials - block * self.block_trials)
+
+    def point_arrays(self) -> PointArrays:
+        """The compiled scenario at every grid point, compiled when first used; validated
+        here at the corners of the grid (a value out of a field's range is bad input, and
+        field ranges are intervals). A swept path is held at its grid value: a ``uniform``
         uncertainty on it, which would ignore that value, is dropped; ``normal_sd`` and
         ``lognormal_sd`` stay, centred on the grid value."""
-        base = held_fixed(self.scenario, self.grid.paths)
-        return [
-            compile_scenario(with_values(base, dict(zip(self.grid.paths, point))))
-            for point in self.grid.points()
-        ]
+        arrays = PointArrays(held_fixed(self.scenario, self.grid.paths), self.grid)
+        for corner in self.grid.corners():
+            arrays.compile(corner)
+        return arrays
 
     def identity(self) -> dict[str, object]:
         """What must match for ``--resume`` to continue a folder: the scenario, the plan,
@@ -136,7 +208,7 @@ class SweepPlan:
             "model_sha256": model_fingerprint(),
             "scenario_sha256": self.scenario.sha256,
             "seed": self.seed,
-            "grid": self.grid.to_json(),
+            "grid": self.grid.ordered(),
             "trials": self.trials,
             "block_trials": self.block_trials,
         }
@@ -160,64 +232,43 @@ def run_block(
     return count(arrays, task.trials, draws.block_key(seed, task.point, task.block), parallel)
 
 
-class Checkpoints:
-    """Finished blocks under ``OUT/blocks/``, one small JSON file each, written atomically,
-    and the plan they belong to in ``OUT/blocks/plan.json``."""
+class PointArrays(Sequence[ScenarioArrays]):
+    """The compiled scenario of each grid point, compiled on first use and kept for a few
+    points: a backend visits the points in order, and a large grid compiled at once would
+    take minutes and gigabytes."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder / "blocks"
+    def __init__(self, base: Scenario, grid: Grid) -> None:
+        self.base, self.grid = base, grid
+        self._cached = functools.lru_cache(maxsize=64)(self._compile_point)
 
-    def _file(self, task: BlockTask) -> Path:
-        return self.folder / f"p{task.point:06d}-b{task.block:06d}.json"
+    def __len__(self) -> int:
+        return self.grid.size
 
-    def start(self, plan: SweepPlan, resume: bool) -> dict[tuple[int, int], np.ndarray]:
-        """Prepare the folder; return the finished blocks when resuming (refusing a folder
-        made for another plan), else clear old blocks and return none."""
-        plan_file = self.folder / "plan.json"
-        if resume and plan_file.exists():
-            found = json.loads(plan_file.read_text())
-            mismatched = [key for key, value in plan.identity().items() if found.get(key) != value]
-            if mismatched:
-                raise ScenarioError(
-                    file=str(plan_file),
-                    field=", ".join(mismatched),
-                    message="--resume refused: this folder holds a sweep with another "
-                    f"{', '.join(mismatched)}; allowed: the same scenario, seed, grid, "
-                    "trials and summitsim model code, or a new --out folder",
-                )
-            return self._finished()
-        if self.folder.exists():
-            for old in self.folder.glob("p*-b*.json"):
-                old.unlink()
-        write_text(plan_file, json.dumps(plan.identity(), indent=1))
-        return {}
+    def __getitem__(self, point: int) -> ScenarioArrays:  # type: ignore[override]
+        if not 0 <= point < len(self):
+            raise IndexError(point)
+        return self._cached(point)
 
-    def _finished(self) -> dict[tuple[int, int], np.ndarray]:
-        finished = {}
-        for path in self.folder.glob("p*-b*.json"):
-            record = json.loads(path.read_text())
-            counts = np.array(record["counts"], dtype=np.int64)
-            finished[(record["point"], record["block"])] = counts
-        return finished
+    def _compile_point(self, point: int) -> ScenarioArrays:
+        values, rest = [], point
+        for path_values in reversed(self.grid.values):  # the last path runs fastest
+            rest, at = divmod(rest, len(path_values))
+            values.append(path_values[at])
+        return self.compile(tuple(reversed(values)))
 
-    def save(self, task: BlockTask, counts: np.ndarray) -> None:
-        record = {
-            "point": task.point,
-            "block": task.block,
-            "trials": task.trials,
-            "counts": [int(c) for c in counts],
-        }
-        write_text(self._file(task), json.dumps(record))
+    def compile(self, point: tuple[float, ...]) -> ScenarioArrays:
+        """The compiled scenario at the grid values ``point``."""
+        return compile_scenario(with_values(self.base, dict(zip(self.grid.paths, point))))
 
 
 #: A backend runs the given tasks and calls ``done(task, counts)`` as each one finishes.
-Backend = Callable[[SweepPlan, list[ScenarioArrays], list[BlockTask], Callable], None]
+Backend = Callable[[SweepPlan, Sequence[ScenarioArrays], Iterable[BlockTask], Callable], None]
 
 
 def local_backend(
     plan: SweepPlan,
-    arrays: list[ScenarioArrays],
-    tasks: list[BlockTask],
+    arrays: Sequence[ScenarioArrays],
+    tasks: Iterable[BlockTask],
     done: Callable[[BlockTask, np.ndarray], None],
 ) -> None:
     """Run blocks one after another, each over all numba threads."""
@@ -247,29 +298,31 @@ def run_sweep(
     """Run every block of ``plan`` not yet finished in ``out`` and aggregate the counts."""
     started = time.perf_counter()
     arrays = plan.point_arrays()
-    tasks = plan.tasks()
-    checkpoints = Checkpoints(out) if out is not None else None
-    finished = checkpoints.start(plan, resume) if checkpoints else {}
     counts = np.zeros((len(arrays), len(COUNT_COLUMNS)), dtype=np.int64)
-    for (point, _), block_counts in finished.items():
-        counts[point] += block_counts
-    todo = [task for task in tasks if (task.point, task.block) not in finished]
-    bar = _progress_bar(sum(task.trials for task in tasks), progress)
-    bar.update(sum(task.trials for task in tasks) - sum(task.trials for task in todo))
+    finished: set[tuple[int, int]] = set()
+    checkpoints = Checkpoints(out, plan.identity(), len(arrays)) if out is not None else None
+    if checkpoints is not None:
+        for point, block, block_counts in checkpoints.start(resume):
+            counts[point] += block_counts
+            finished.add((point, block))
+    todo = (task for task in plan.tasks() if (task.point, task.block) not in finished)
+    bar = _progress_bar(plan.trials * len(arrays), progress)
+    bar.update(sum(plan.trials_in(block) for _, block in finished))
+    computed = 0
 
     def done(task: BlockTask, block_counts: np.ndarray) -> None:
+        nonlocal computed
         counts[task.point] += block_counts
-        if checkpoints:
-            checkpoints.save(task, block_counts)
+        if checkpoints is not None:
+            checkpoints.save(task.point, task.block, task.trials, block_counts)
+        computed += task.trials
         bar.update(task.trials)
 
     try:
         backend(plan, arrays, todo, done)
     finally:
         bar.close()
-    return SweepResult(
-        plan, counts, time.perf_counter() - started, backend_name, sum(task.trials for task in todo)
-    )
+    return SweepResult(plan, counts, time.perf_counter() - started, backend_name, computed)
 
 
 def _progress_bar(total: int, enabled: bool) -> tqdm:
@@ -287,6 +340,10 @@ def _progress_bar(total: int, enabled: bool) -> tqdm:
 
 def estimate_p_summit(scenario: Scenario, trials: int, seed: int) -> tuple[int, int]:
     """(summits, trials) at the scenario's own values: a sweep over the one-point grid."""
+    if not 1 <= trials <= MAX_TOTAL_TRIALS:
+        raise ScenarioError(
+            field="trials", message=f"{trials:,}; allowed: 1 to {MAX_TOTAL_TRIALS:,} trials"
+        )
     result = run_sweep(SweepPlan(scenario, Grid((), ()), trials, seed), progress=False)
     return int(result.counts[0, 0]), trials
 
@@ -301,28 +358,52 @@ def sweep_from_args(args: argparse.Namespace) -> int:
     ``p_summit.png`` under the output folder, print a summary."""
     from summitsim.report import print_summary, write_outputs
 
+    block_trials = _block_trials()
     scenario = load_scenario(args.file)
     grid = Grid.parse(scenario, args.over)
-    plan = SweepPlan(scenario, grid, args.trials, args.seed, _block_trials())
-    out = Path(args.out) if args.out else default_out(scenario, grid)
+    plan = SweepPlan(scenario, grid, args.trials, args.seed, block_trials)
+    plan.point_arrays()  # a grid value out of its field's range is refused before OUT is made
+    out = Path(args.out) if args.out is not None else default_out(scenario, grid)
     backend, name = choose_backend(args)
-    try:
-        result = run_sweep(plan, out, args.resume, backend, name, progress=not args.quiet)
-    except KeyboardInterrupt:
-        print(
-            f"\nInterrupted. Finished blocks are kept in {out}/blocks; continue with the "
-            "same command and --resume.",
-            file=sys.stderr,
-        )
-        return 130
-    print_summary(result, write_outputs(result, out, args.file), out)
+    with locked(out, shlex.join(sys.argv)):
+        try:
+            result = run_sweep(plan, out, args.resume, backend, name, progress=not args.quiet)
+        except KeyboardInterrupt:
+            print(
+                f"\nInterrupted. Finished blocks are kept in {out}/blocks; continue with the "
+                "same command and --resume.",
+                file=sys.stderr,
+            )
+            return 130
+        except ClusterLost as lost:
+            print(
+                f"summitsim sweep: {lost}. Finished blocks are kept in {out}/blocks; continue "
+                "with the same command and --resume (on this or another cluster, or without "
+                "--scheduler).",
+                file=sys.stderr,
+            )
+            return CLUSTER_LOST
+        print_summary(result, write_outputs(result, out, args.file), out)
     return 0
 
 
 def _block_trials() -> int:
     """:data:`BLOCK_TRIALS`, or ``SUMMITSIM_BLOCK_TRIALS`` (small blocks for tests). The
     block size is part of a sweep's identity: other blocks, other numbers."""
-    return int(os.environ.get("SUMMITSIM_BLOCK_TRIALS", BLOCK_TRIALS))
+    text = os.environ.get("SUMMITSIM_BLOCK_TRIALS")
+    if text is None:
+        return BLOCK_TRIALS
+    try:
+        block_trials = int(text)
+    except ValueError:
+        block_trials = 0
+    if not 1 <= block_trials <= BLOCK_TRIALS * 100:
+        raise ScenarioError(
+            field="SUMMITSIM_BLOCK_TRIALS",
+            message=f"{text!r}; allowed: unset (blocks of {BLOCK_TRIALS:,} trials) or a whole "
+            f"number from 1 to {BLOCK_TRIALS * 100:,}",
+        )
+    return block_trials
 
 
 def choose_backend(args: argparse.Namespace) -> tuple[Backend, str]:
