@@ -16,8 +16,16 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+
+from summitsim.plots import LITERAL_TEXT
+
+# Scenario text is drawn as written ($ is a dollar sign). Set for the whole process rather
+# than per figure: the page builds figures on several threads at once, and rc_context
+# saves and restores the global rcParams, so concurrent contexts would undo each other.
+matplotlib.rcParams.update(LITERAL_TEXT)
 
 #: One colour per side, in the scenario's order (side A, side B).
 SIDE_COLOURS = ("#1f5fbf", "#c0392b")
