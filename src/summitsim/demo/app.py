@@ -32,10 +32,9 @@ from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.model import SummitModel
 from summitsim.paths import get_value, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.shipped import default_scenario, shipped_scenarios
 from summitsim.sweep import Grid, SweepPlan, held_fixed, run_sweep
 
-#: Served when ``SUMMITSIM_SCENARIO`` is unset.
-DEFAULT_SCENARIO = "scenarios/budapest_2025.yaml"
 #: (field, low, high, step) of the sliders per principal and per negotiator.
 PRINCIPAL_SLIDERS = (
     ("softness", 0.0, 1.0, 0.01),
@@ -285,8 +284,9 @@ COMPONENTS = [OutcomePanel, OffersPanel, ValuesPanel, UtilitySpacePanel, EventFe
 
 
 def first_scenario() -> str:
-    """The file named by ``SUMMITSIM_SCENARIO``, else :data:`DEFAULT_SCENARIO` (absolute)."""
-    return str(Path(os.environ.get(SCENARIO_VARIABLE, DEFAULT_SCENARIO)).resolve())
+    """The file named by ``SUMMITSIM_SCENARIO``, else the shipped Budapest scenario
+    (absolute)."""
+    return str(Path(os.environ.get(SCENARIO_VARIABLE) or default_scenario()).resolve())
 
 
 def scenario_choices(current: str) -> list[str]:
