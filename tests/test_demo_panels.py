@@ -3,12 +3,14 @@ its P(summit) curve."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from summitsim.demo import app, panels
+from summitsim.demo import app, controls, panels
+from summitsim.scenario import load_scenario
 
 BUDAPEST = str(Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml")
 
@@ -47,14 +49,72 @@ def test_the_cloud_values_positions_as_the_principals_do():
 def test_seed_box():
     assert app.parse_seed("") is None
     assert app.parse_seed("  ") is None
-    assert app.parse_seed("abc") is None
     assert app.parse_seed(" 42 ") == 42
     assert app.parse_seed(7) == 7
+    for bad in ("abc", "-3", "1.5", "1e3", "²"):  # "²".isdigit() is True, int("²") fails
+        assert controls.seed_problem(bad) == f"{bad!r} is not a seed: type {controls.SEED_HELP}"
+        with pytest.raises(ValueError):
+            app.parse_seed(bad)
+
+
+def test_slider_labels_show_the_value_to_the_step():
+    assert controls.slider_label("Vladimir Putin: softness", 0.05, 0.01) == (
+        "Vladimir Putin: softness = 0.05"
+    )
+    assert controls.slider_label("Noise", 0.03, 0.005) == "Noise = 0.030"
+    assert controls.slider_label("Concession", 1.0, 0.05) == "Concession = 1.00"
+
+
+def test_what_waits_for_reset():
+    params = app.model_params(BUDAPEST, load_scenario(BUDAPEST))
+    applied = {**baseline_params(), "seed": ""}
+    assert controls.pending_changes(params, applied, applied) == []
+    chosen = {**applied, "putin.softness": 0.8, "seed": "3"}
+    assert controls.pending_changes(params, chosen, applied) == [
+        "putin.softness 0.05 -> 0.80",
+        "seed none -> 3",
+    ]
+
+
+def test_play_stops_with_the_outcome():
+    """The Budapest run is decided on 21 October (day 6 of 15): that step also fires the
+    consequences (the sanctions two days later, the last on 14 November) and
+    the calendar stops there, saying the day of the decision (not "day 30 of 15")."""
+    model = app.ClassroomModel(**baseline_params())
+    steps = 0
+    while model.running:
+        model.step()
+        steps += 1
+    assert model.outcome.kind == "cancelled"
+    assert model.decided_on == model.outcome.date == date(2025, 10, 21)
+    assert steps == 5
+    assert app.calendar_text(model) == (
+        "Decided on 2025-10-21 (day 6 of 15; summit planned for 2025-10-30)"
+    )
+    consequences = [e for e in model.events if e.kind == "consequence"]
+    assert "sanctions Rosneft" in consequences[0].text
+    assert consequences[0].date == date(2025, 10, 23)
+    assert consequences[-1].date == model.today == date(2025, 11, 14)
+    fresh = app.ClassroomModel(**baseline_params())
+    assert app.calendar_text(fresh) == (
+        "Today: 2025-10-16 (day 1 of 15; summit planned for 2025-10-30)"
+    )
+
+
+def test_the_picker_lists_every_shipped_scenario(tmp_path):
+    choices = app.scenario_choices(BUDAPEST)
+    assert list(choices) == [
+        "budapest_2025.yaml",
+        "examples/classroom_trade.yaml",
+        "examples/late_deal.yaml",
+    ]
+    assert all(Path(p).is_file() for p in choices.values())
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(Path(BUDAPEST).read_text())
+    assert list(app.scenario_choices(str(mine)))[-1] == "mine.yaml"
 
 
 def baseline_params() -> dict[str, object]:
-    from summitsim.scenario import load_scenario
-
     params = app.model_params(BUDAPEST, load_scenario(BUDAPEST))
     return {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
 

@@ -86,6 +86,20 @@ def _figure_file(text: str) -> str:
     return text
 
 
+#: The highest TCP port number.
+_MAX_PORT = 65_535
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    value = _positive_int(text)
+    if value > _MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; allowed: a port from 1 to {_MAX_PORT}"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``summitsim`` argument parser with its subcommands."""
     parser = _Parser(
@@ -173,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
     demo = commands.add_parser("demo", help="the classroom page on http://127.0.0.1:PORT")
-    demo.add_argument("file", metavar="FILE", nargs="?", default="scenarios/budapest_2025.yaml")
-    demo.add_argument("--port", type=_positive_int, default=8765)
+    demo.add_argument(
+        "file", metavar="FILE", nargs="?", help="scenario YAML file (default: the Budapest one)"
+    )
+    demo.add_argument("--port", type=_port, default=8765)
     return parser
 
 
@@ -240,11 +256,19 @@ def command_sweep(args: argparse.Namespace) -> int:
 
 
 def command_demo(args: argparse.Namespace) -> int:
-    """``summitsim demo``: serve the classroom page."""
-    load_scenario(args.file)
-    from summitsim.demo.serve import serve
+    """``summitsim demo``: serve the classroom page (the shipped Budapest scenario unless a
+    file is named, found from the package whatever the working directory)."""
+    from summitsim.shipped import default_scenario
 
-    return serve(args.file, args.port)
+    file = args.file or str(default_scenario())
+    load_scenario(file)
+    from summitsim.demo.serve import DemoSettingError, serve
+
+    try:
+        return serve(file, args.port)
+    except DemoSettingError as error:
+        print(f"summitsim demo: error: {error}", file=sys.stderr)
+        return BAD_INPUT
 
 
 COMMANDS = {

@@ -38,8 +38,13 @@ EVENT_COLOURS = {
     "consequence": "#ef6c00",
 }
 _ISSUE_MARKERS = "osD^vP*X"
+#: Titles, labels, legends and annotations carry text from scenario files: a ``$`` there is
+#: a dollar sign, never the start of matplotlib maths (which drops the dollars and raises
+#: on what is not valid mathtext) nor of TeX. Every figure is built and saved under these.
+LITERAL_TEXT = {"text.parse_math": False, "text.usetex": False}
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def save_figure(figure: Figure, path: str | os.PathLike) -> Path:
     """Write ``figure`` to ``path`` (format by its extension) atomically and close it."""
     try:
@@ -52,6 +57,7 @@ def save_figure(figure: Figure, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def run_figure(model: SummitModel) -> Figure:
     """A finished run on one slide: each side's offers per issue over the contacts; each
     principal's value of the other side's offers against its patience and reservation; and
@@ -176,6 +182,7 @@ OUTCOME_COLOURS = {
 }
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def sweep_figure(
     title: str,
     paths: Sequence[str],
@@ -281,6 +288,7 @@ def _heat_map(
     return figure
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def sensitivity_figure(title: str, rows: Sequence[Sensitivity], baseline: float) -> Figure:
     """A tornado chart: for each parameter, P(summit) a step below and a step above the
     scenario's value, largest effect on top, against the baseline P(summit)."""

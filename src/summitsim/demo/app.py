@@ -1,16 +1,19 @@
-"""The classroom page: a Mesa SolaraViz page over one scenario (``solara run
-summitsim.demo.app``).
+"""The classroom page over one scenario: Solara's app module (``SOLARA_APP``, served by
+``summitsim demo``).
 
-Every browser that opens the page gets its own model (built in :func:`Page` with
+Every browser that opens the page gets its own model (built in :func:`Classroom` with
 ``solara.use_memo``), so students moving sliders do not disturb each other. The first
 scenario is the file named by the ``SUMMITSIM_SCENARIO`` environment variable (set by
-``summitsim demo``); the picker offers every ``*.yaml`` beside it.
+``summitsim demo``); the picker offers every shipped scenario and every ``*.yaml``
+beside the first.
 
-Controls: for each side, the principal's softness, patience and reservation and the
-negotiator's concession and hawkishness; the noise and a seed (empty: the nominal run,
-no noise; a whole number: that Monte Carlo trial, uncertainty and noise drawn from it).
-As everywhere in Mesa, model sliders apply on Reset; Step and Play walk the calendar one
-day at a time.
+Controls (:mod:`summitsim.demo.controls`): for each side, the principal's softness,
+patience and reservation and the negotiator's concession and hawkishness; the noise and
+a seed (empty: the nominal run, no noise; a whole number: that Monte Carlo trial,
+uncertainty and noise drawn from it). Sliders and seed apply on Reset, as the page says;
+Step and Play walk the calendar one day at a time and stop with the outcome. The page is
+laid out with Mesa's controller and Solara's app layout but not Mesa's SolaraViz, whose
+fixed-height grid cards clipped the figures and whose own controls mean nothing in class.
 """
 
 from __future__ import annotations
@@ -24,18 +27,18 @@ from pathlib import Path
 import numpy as np
 import solara
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
 
 from summitsim.analysis import wilson_interval
 from summitsim.demo import panels
+from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.model import SummitModel
 from summitsim.paths import get_value, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
 from summitsim.sweep import Grid, SweepPlan, held_fixed, run_sweep
 
-#: Served when ``SUMMITSIM_SCENARIO`` is unset.
-DEFAULT_SCENARIO = "scenarios/budapest_2025.yaml"
 #: (field, low, high, step) of the sliders per principal and per negotiator.
 PRINCIPAL_SLIDERS = (
     ("softness", 0.0, 1.0, 0.01),
@@ -48,15 +51,6 @@ NOISE_SLIDER = (0.0, 0.2, 0.005)
 CURVE_POINTS = 21
 CURVE_TRIALS = 10_000
 CURVE_SEED = 0
-
-
-def parse_seed(text: str | int | None) -> int | None:
-    """The seed box's text as a trial seed: a whole number >= 0, else None (the nominal
-    run). Solara's text box returns a string once edited."""
-    if isinstance(text, int):
-        return text
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def slider_paths(scenario: Scenario) -> dict[str, tuple[str, float, float, float, float]]:
@@ -140,6 +134,18 @@ class ClassroomModel(SummitModel):
         self.scenario_file = scenario_file
         self.slider_values = chosen
         self.trial_seed = trial
+        #: The day the outcome was decided (None before).
+        self.decided_on = None if self.outcome is None else self.today
+
+    def step(self) -> None:
+        """One day; on the day the outcome is decided, also the days after it up to the
+        last consequence, so that Play stops with the outcome (the consequences appear in
+        the feed at once, under their own dates) instead of walking on past it."""
+        super().step()
+        if self.outcome is not None and self.decided_on is None:
+            self.decided_on = self.today
+            while self.running:
+                super().step()
 
 
 def curve_path(scenario: Scenario) -> str:
@@ -191,35 +197,44 @@ def outcome_text(model: SummitModel) -> str:
     return f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()}"
 
 
-def OutcomePanel(model: ClassroomModel):
-    """Today's date, the outcome so far and the values the model runs with."""
+def calendar_text(model: ClassroomModel) -> str:
+    """Where the calendar stands: today while undecided, the day of the decision after.
+    Counted in days of the planned span, so it never reads "day 30 of 15"."""
     scenario = model.setup
-    day = (model.today - scenario.start).days + 1
     span = (scenario.summit - scenario.start).days + 1
+    shown = model.decided_on or model.today
+    day = (shown - scenario.start).days + 1
+    where = f"day {day} of {span}" if day <= span else f"{day - span} days after the summit date"
+    what = "Decided on" if model.decided_on else "Today:"
+    return f"{what} {shown.isoformat()} ({where}; summit planned for {scenario.summit.isoformat()})"
+
+
+@solara.component
+def OutcomePanel(model: ClassroomModel):
+    """Where the calendar stands, the outcome so far and the values the model runs with."""
+    update_counter.get()  # redrawn after every step
     seed = model.trial_seed
     run = "nominal run" if seed is None else f"Monte Carlo trial, seed {seed}"
-    with solara.Card("Outcome", style={"height": "100%", "overflow": "auto"}):
-        solara.Text(
-            f"Today: {model.today.isoformat()} (day {day} of {span}; "
-            f"summit planned for {scenario.summit.isoformat()})"
-        )
+    with solara.Card("Outcome", style={"height": "100%"}):
+        solara.Text(calendar_text(model), style={"font-size": "1.1em"})
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=outcome_text(model),
+            unsafe_innerHTML=html.escape(outcome_text(model)),
             classes=["summitsim-outcome"],
-            style={"font-size": "1.5em", "font-weight": "bold", "margin": "0.5em 0"},
+            style={"font-size": "1.6em", "font-weight": "bold", "margin": "0.4em 0"},
         )
         applied = ", ".join(f"{path} {value:.2f}" for path, value in model.slider_values.items())
-        solara.Text(f"{run}; {applied}", style={"font-size": "0.8em", "color": "#555"})
+        solara.Text(f"{run}; {applied}", style={"font-size": "0.95em", "color": "#444"})
 
 
 @solara.component
 def FigurePanel(title: str, build: Callable[[], Figure], state: tuple):
-    """A titled card showing ``build()`` as a PNG; the figure is rebuilt only when
-    ``state`` changes (not on every day the calendar moves)."""
+    """A titled card showing ``build()`` as a PNG at the card's full width, as tall as it
+    needs (no fixed height, nothing clipped); rebuilt only when ``state`` changes (not on
+    every day the calendar moves)."""
     png = solara.use_memo(lambda: panels.figure_png(build()), [state])
-    with solara.Card(title, style={"height": "100%", "overflow": "auto"}):
-        solara.Image(png, width="100%")
+    with solara.Card(title, classes=["summitsim-figure"]):
+        solara.Image(png)
 
 
 def drawn_state(model: ClassroomModel) -> tuple:
@@ -227,39 +242,51 @@ def drawn_state(model: ClassroomModel) -> tuple:
     return (model, len(model.offers), model.outcome is not None)
 
 
+@solara.component
 def OffersPanel(model: ClassroomModel):
-    return FigurePanel("Offers per issue", lambda: panels.offers_figure(model), drawn_state(model))
+    update_counter.get()
+    FigurePanel("Offers per issue", lambda: panels.offers_figure(model), drawn_state(model))
 
 
+@solara.component
 def ValuesPanel(model: ClassroomModel):
-    return FigurePanel(
+    update_counter.get()
+    FigurePanel(
         "Value of the other side's offer", lambda: panels.values_figure(model), drawn_state(model)
     )
 
 
+@solara.component
 def UtilitySpacePanel(model: ClassroomModel):
-    return FigurePanel(
-        "Utility space", lambda: panels.utility_space_figure(model), drawn_state(model)
-    )
+    update_counter.get()
+    FigurePanel("Utility space", lambda: panels.utility_space_figure(model), drawn_state(model))
 
 
+@solara.component
 def EventFeed(model: ClassroomModel):
-    """The dated account so far, newest first (the card shows the top of a long feed)."""
-    cell = "<td style='white-space:nowrap;padding-right:0.8em'>"
+    """The dated account so far, newest first (a long feed scrolls inside its card)."""
+    update_counter.get()
+    cell = "<td style='white-space:nowrap;padding-right:0.8em;vertical-align:top'>"
     rows = "".join(
-        f"<tr>{cell}{e.date:%d %b}</td>{cell}<b>{e.kind}</b></td>"
+        f"<tr>{cell}{e.date:%d %b}</td>{cell}<b>{html.escape(e.kind)}</b></td>"
         f"<td>{html.escape(e.text)}</td></tr>"
         for e in reversed(model.events)
     )
-    with solara.Card("Events (newest first)", style={"height": "100%", "overflow": "auto"}):
+    with solara.Card("Events (newest first)"):
         solara.HTML(
             tag="table",
             unsafe_innerHTML=rows,
             classes=["summitsim-events"],
-            style={"font-size": "0.85em"},
+            style={
+                "font-size": "1em",
+                "display": "block",
+                "max-height": "32em",
+                "overflow-y": "auto",
+            },
         )
 
 
+@solara.component
 def CurvePanel(model: ClassroomModel):
     path = curve_path(model.setup)
     others = tuple(sorted((p, v) for p, v in model.slider_values.items() if p != path))
@@ -269,29 +296,60 @@ def CurvePanel(model: ClassroomModel):
     def build() -> Figure:
         return panels.p_summit_figure(p_summit_curve(model.scenario_file, others, path), current)
 
-    return FigurePanel(
+    FigurePanel(
         f"P(summit) against {person}'s softness",
         build,
         (model.scenario_file, others, path, current),
     )
 
 
-#: The panels, in page order. Plain functions of the model: SolaraViz wraps each one in a
-#: component that redraws after every step.
-COMPONENTS = [OutcomePanel, OffersPanel, ValuesPanel, UtilitySpacePanel, EventFeed, CurvePanel]
+#: A figure is shown at most at its own size (text at :data:`panels.TEXT_PT` stays about
+#: 15 px), narrower when its card is, and never taller than the window below the app bar,
+#: so it is seen whole on a projector at 1280 x 720. A slider's label (with its value)
+#: sits above it, so the slider has the sidebar's full width.
+FIGURE_CSS = """
+.summitsim-figure img {
+    display: block; margin: 0 auto; width: auto; height: auto;
+    max-width: 100%; max-height: calc(100vh - 150px);
+}
+.summitsim-parameters .v-input__slot { flex-wrap: wrap; }
+.summitsim-parameters .v-input__slot > .v-label { width: 100%; margin-bottom: -6px; }
+"""
+#: The panels under the outcome, in page order.
+COMPONENTS = [OffersPanel, ValuesPanel, UtilitySpacePanel, CurvePanel, EventFeed]
+#: Panels side by side when the page is wide enough for two of this width (a projector at
+#: 1920 px), one under the other below that (1280 px), so no figure shrinks below
+#: :data:`summitsim.demo.panels.PANEL_SIZE` by more than a little.
+PANEL_MIN_WIDTH_PX = 640
 
 
 # -- the page -----------------------------------------------------------------------------
 
 
 def first_scenario() -> str:
-    """The file named by ``SUMMITSIM_SCENARIO``, else :data:`DEFAULT_SCENARIO` (absolute)."""
-    return str(Path(os.environ.get(SCENARIO_VARIABLE, DEFAULT_SCENARIO)).resolve())
+    """The file named by ``SUMMITSIM_SCENARIO``, else the shipped Budapest scenario
+    (absolute)."""
+    return str(Path(os.environ.get(SCENARIO_VARIABLE) or default_scenario()).resolve())
 
 
-def scenario_choices(current: str) -> list[str]:
-    """Every ``*.yaml`` file beside ``current`` (absolute paths, sorted)."""
-    return sorted(str(p) for p in Path(current).parent.glob("*.yaml")) or [current]
+def scenario_choices(current: str) -> dict[str, str]:
+    """``{label: absolute path}``: every shipped scenario (``budapest_2025.yaml``,
+    ``examples/late_deal.yaml``, ...), then every ``*.yaml`` beside ``current`` and
+    ``current`` itself, each file once."""
+    current_path = Path(current).resolve()
+    folder = scenario_folder()
+    files = [*shipped_scenarios(), *sorted(current_path.parent.glob("*.yaml")), current_path]
+    choices: dict[str, str] = {}
+    for file in files:
+        file = file.resolve()
+        if str(file) in choices.values():
+            continue
+        if folder is not None and file.is_relative_to(folder.resolve()):
+            label = file.relative_to(folder.resolve()).as_posix()
+        else:
+            label = file.name
+        choices[label if label not in choices else str(file)] = str(file)
+    return choices
 
 
 @solara.component
@@ -299,18 +357,55 @@ def ScenarioPicker(current: str, on_pick, error: str | None):
     """A select over :func:`scenario_choices`; shows ``error`` (a file that failed to
     load) under it. Rebuilt after every pick, so it always shows the file in use."""
     attempts, set_attempts = solara.use_state(0)
-    names = {Path(p).name: p for p in scenario_choices(current)}
+    names = scenario_choices(current)
+    shown = next(label for label, path in names.items() if path == str(Path(current).resolve()))
 
     def pick(name: str) -> None:
         set_attempts(attempts + 1)
         on_pick(names[name])
 
     with solara.Card("Scenario"):
-        solara.Select(
-            "Scenario file", value=Path(current).name, values=list(names), on_value=pick
-        ).key(f"picker-{attempts}")
+        solara.Select("Scenario file", value=shown, values=list(names), on_value=pick).key(
+            f"picker-{attempts}"
+        )
         if error:
             solara.Error(error)
+
+
+def initial_values(params: dict[str, object]) -> dict[str, object]:
+    """The model's keyword arguments at the file's own values."""
+    return {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+
+
+@solara.component
+def Classroom(scenario_file: str, picker):
+    """The page for one scenario: its own model (one per browser tab), the controls in the
+    sidebar, the outcome and the panels in the main area."""
+    scenario = solara.use_memo(lambda: load_scenario(scenario_file), [])
+    params = solara.use_memo(lambda: model_params(scenario_file, scenario), [])
+    first = solara.use_memo(lambda: ClassroomModel(**initial_values(params)), [])
+    model = solara.use_reactive(first)
+    chosen = solara.use_reactive(initial_values(params))
+    current = model.value
+    applied = {
+        **current.slider_values,
+        "seed": "" if current.trial_seed is None else str(current.trial_seed),
+    }
+    solara.Style(FIGURE_CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(f"summitsim: {scenario.title}")
+    with solara.Sidebar():
+        picker()
+        RunControls(model, chosen)
+        ParameterInputs(params, chosen, applied)
+    OutcomePanel(current)
+    grid = (
+        "display: grid; gap: 12px; align-items: start; grid-template-columns: "
+        f"repeat(auto-fit, minmax({PANEL_MIN_WIDTH_PX}px, 1fr))"
+    )
+    with solara.v.Html(tag="div", style_=grid, class_="summitsim-panels"):
+        for panel in COMPONENTS:
+            panel(current)
 
 
 @solara.component
@@ -328,16 +423,4 @@ def Page():
         set_error(None)
         set_scenario_file(path)
 
-    scenario = solara.use_memo(lambda: load_scenario(scenario_file), [scenario_file])
-    params = solara.use_memo(lambda: model_params(scenario_file, scenario), [scenario_file])
-    model = solara.use_memo(
-        lambda: ClassroomModel(
-            **{k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
-        ),
-        [scenario_file],
-    )
-    with solara.Sidebar():
-        ScenarioPicker(scenario_file, pick, error)
-    SolaraViz(
-        model, components=COMPONENTS, model_params=params, name=f"summitsim: {scenario.title}"
-    ).key(scenario_file)
+    Classroom(scenario_file, lambda: ScenarioPicker(scenario_file, pick, error)).key(scenario_file)

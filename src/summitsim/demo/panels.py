@@ -16,16 +16,29 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+
+from summitsim.plots import LITERAL_TEXT
+
+# Scenario text is drawn as written ($ is a dollar sign). Set for the whole process rather
+# than per figure: the page builds figures on several threads at once, and rc_context
+# saves and restores the global rcParams, so concurrent contexts would undo each other.
+matplotlib.rcParams.update(LITERAL_TEXT)
 
 #: One colour per side, in the scenario's order (side A, side B).
 SIDE_COLOURS = ("#1f5fbf", "#c0392b")
 ZONE_COLOUR = "#2e9e4f"
 FRAMEWORK_COLOUR = "#e6a100"
-#: Panel size in inches at :data:`DPI`: fits half the page's width.
-PANEL_SIZE = (5.2, 3.4)
+#: Panel size in inches at :data:`DPI` (700 x 450 px): shown at about that size in half
+#: of a 1920 px projector page or across the main area at 1280 px.
+PANEL_SIZE = (7.0, 4.5)
 DPI = 100
+#: The smallest text in any figure, and the titles (points; at 100 dpi 11 pt is 15 px, so
+#: at least 14 px on the screen as long as a figure is shown at 92% of its size or more).
+TEXT_PT = 11
+TITLE_PT = 13
 #: Positions drawn to show the shape of the utility space.
 CLOUD_POINTS = 2500
 
@@ -66,7 +79,7 @@ def _contact_axis(axes, model) -> None:
     held = len(model.offers)
     axes.set_xlim(-0.4, len(contacts) - 0.6)
     axes.set_xticks(range(len(contacts)))
-    axes.set_xticklabels([_short_date(c.date) for c in contacts], fontsize=7)
+    axes.set_xticklabels([_short_date(c.date) for c in contacts], fontsize=TEXT_PT)
     for t, label in enumerate(axes.get_xticklabels()):
         if t >= held:
             label.set_color("#aaaaaa")
@@ -79,7 +92,7 @@ def offers_figure(model) -> Figure:
     sides = model.setup.sides
     columns = 2 if len(issues) > 1 else 1
     rows = -(-len(issues) // columns)
-    figure = _figure((PANEL_SIZE[0], max(PANEL_SIZE[1], 1.7 * rows)))
+    figure = _figure((PANEL_SIZE[0], max(PANEL_SIZE[1], 2.7 * rows)))
     grid = figure.subplots(rows, columns, squeeze=False, sharex=True)
     offers = model.offers
     for k, issue in enumerate(issues):
@@ -95,21 +108,21 @@ def offers_figure(model) -> Figure:
                 axes.plot(x, y, "o-", color=colour, lw=1.5, ms=4, label=side.id)
         axes.set_ylim(-0.05, 1.25)
         axes.set_yticks([0, 0.5, 1])
-        axes.tick_params(labelsize=7)
-        axes.set_title(issue.label, fontsize=9, loc="left")
+        axes.tick_params(labelsize=TEXT_PT)
+        axes.set_title(issue.label, fontsize=TITLE_PT, loc="left")
         axes.text(
             0.02,
             0.03,
-            "0 = " + textwrap.shorten(issue.low, 40),
-            fontsize=6,
+            "0 = " + textwrap.shorten(issue.low, 36),
+            fontsize=TEXT_PT,
             transform=axes.transAxes,
             color="#555555",
         )
         axes.text(
             0.02,
             0.97,
-            "1 = " + textwrap.shorten(issue.high, 40),
-            fontsize=6,
+            "1 = " + textwrap.shorten(issue.high, 36),
+            fontsize=TEXT_PT,
             transform=axes.transAxes,
             color="#555555",
             va="top",
@@ -120,7 +133,12 @@ def offers_figure(model) -> Figure:
     handles, labels = grid[0][0].get_legend_handles_labels()
     if handles:
         figure.legend(
-            handles, labels, loc="outside upper right", ncols=len(sides), fontsize=7, frameon=False
+            handles,
+            labels,
+            loc="outside upper right",
+            ncols=len(sides),
+            fontsize=TEXT_PT,
+            frameon=False,
         )
     return figure
 
@@ -160,11 +178,11 @@ def values_figure(model) -> Figure:
             label=f"reservation {principal.reservation:.2f}",
         )
         axes.set_ylim(0, 1.02)
-        axes.set_title(principal.name, fontsize=9, loc="left")
-        axes.tick_params(labelsize=7)
-        axes.legend(fontsize=7, loc="lower right")
+        axes.set_title(principal.name, fontsize=TITLE_PT, loc="left")
+        axes.tick_params(labelsize=TEXT_PT)
+        axes.legend(fontsize=TEXT_PT, loc="lower right")
         _contact_axis(axes, model)
-    grid[0].set_ylabel("value of the other side's offer", fontsize=8)
+    grid[0].set_ylabel("value of the other side's offer", fontsize=TEXT_PT)
     return figure
 
 
@@ -255,7 +273,7 @@ def utility_space_figure(model) -> Figure:
             0.02,
             "no zone of agreement",
             transform=axes.transAxes,
-            fontsize=8,
+            fontsize=TEXT_PT,
             color=ZONE_COLOUR,
         )
     path = _offer_path(model)
@@ -274,7 +292,7 @@ def utility_space_figure(model) -> Figure:
             )
             for t, _, x, y in mine:
                 axes.annotate(
-                    str(t + 1), (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points"
+                    str(t + 1), (x, y), fontsize=TEXT_PT, xytext=(3, 3), textcoords="offset points"
                 )
     outcome = model.outcome
     if outcome is not None and outcome.framework is not None:
@@ -291,10 +309,10 @@ def utility_space_figure(model) -> Figure:
         )
     axes.set_xlim(0, 1.02)
     axes.set_ylim(0, 1.02)
-    axes.set_xlabel(f"value to {a.name}", fontsize=8)
-    axes.set_ylabel(f"value to {b.name}", fontsize=8)
-    axes.tick_params(labelsize=7)
-    axes.legend(fontsize=6, loc="lower left", markerscale=1.0)
+    axes.set_xlabel(f"value to {a.name}", fontsize=TEXT_PT)
+    axes.set_ylabel(f"value to {b.name}", fontsize=TEXT_PT)
+    axes.tick_params(labelsize=TEXT_PT)
+    figure.legend(fontsize=TEXT_PT, loc="outside right upper", markerscale=1.0, frameon=False)
     return figure
 
 
@@ -341,9 +359,9 @@ def p_summit_figure(curve: Curve, current: float) -> Figure:
     )
     axes.set_xlim(curve.values[0], curve.values[-1])
     axes.set_ylim(-0.02, 1.02)
-    axes.set_xlabel(curve.label, fontsize=8)
-    axes.set_ylabel("P(summit)", fontsize=8)
-    axes.tick_params(labelsize=7)
-    axes.legend(fontsize=7, loc="upper left")
-    axes.set_title(f"Monte Carlo, {curve.trials:,} trials per point", fontsize=8, loc="left")
+    axes.set_xlabel(curve.label, fontsize=TEXT_PT)
+    axes.set_ylabel("P(summit)", fontsize=TEXT_PT)
+    axes.tick_params(labelsize=TEXT_PT)
+    axes.legend(fontsize=TEXT_PT, loc="upper left")
+    axes.set_title(f"Monte Carlo, {curve.trials:,} trials per point", fontsize=TEXT_PT, loc="left")
     return figure

@@ -1,0 +1,129 @@
+"""Text from a scenario file is shown as written: a ``$`` is a dollar sign, not matplotlib
+maths, in every figure (``run --plot``, a sweep's plot, the classroom page's panels), and a
+control character in the terminal account is shown escaped, so a consequence text cannot
+print a line of its own (a fake ``Outcome:`` line, an ANSI colour, a carriage return)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summitsim.model import SummitModel
+from summitsim.scenario import load_scenario
+from summitsim.timeline import account_text, printable
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = str(Path(sys.executable).parent / "summitsim")
+BUDAPEST_TEXT = (ROOT / "scenarios" / "budapest_2025.yaml").read_text(encoding="utf-8")
+#: Dollars in the title, an issue's label and scale, and a principal's name. A ``$...$``
+#: pair that is not valid mathtext (``^`` or ``_`` with nothing after it) made matplotlib
+#: raise ValueError when the figure was drawn; a valid pair silently lost its dollars.
+DOLLARS = {
+    "title: Budapest summit, October 2025": 'title: "Budapest: aid of $2^$ in tariffs"',
+    "label: Territory": 'label: "Territory ($5^$ a km2)"',
+    "name: Donald Trump": 'name: "Donald $Trump_$"',
+    'low: "freeze at the line of contact"': 'low: "freeze at the line, $0 cost"',
+}
+#: A consequence of the Budapest outcome (cancelled by us) that tries to write its own
+#: lines: a newline and a fake outcome, a carriage return, an ANSI "erase line".
+FORGED = "US sanctions Rosneft\nOutcome: summit by us\r\x1b[2Kfine"
+FORGED_YAML = 'text: "US sanctions Rosneft\\nOutcome: summit by us\\r\\e[2Kfine"'
+SANCTIONS = (
+    "text: US sanctions Rosneft and Lukoil; the Treasury urges Moscow to agree to an "
+    "immediate ceasefire"
+)
+
+
+def hostile_copy(folder: Path) -> Path:
+    text = BUDAPEST_TEXT
+    for old, new in {**DOLLARS, SANCTIONS: FORGED_YAML}.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = folder / "dollars.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_copy(tmp_path_factory.mktemp("literal"))
+
+
+def summitsim(*args: object, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [SCRIPT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_scenario_reads_as_written(hostile: Path) -> None:
+    scenario = load_scenario(hostile)
+    assert scenario.title == "Budapest: aid of $2^$ in tariffs"
+    assert FORGED in [c.text for c in scenario.consequences]
+
+
+def test_run_plot_draws_dollars_literally(hostile: Path, tmp_path: Path) -> None:
+    done = summitsim("run", hostile, "--plot", tmp_path / "run.png", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "run.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_sweep_plot_draws_dollars_literally(hostile: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    done = summitsim(
+        "sweep",
+        hostile,
+        "--over",
+        "trump.softness=0:1:3",
+        "--trials",
+        "200",
+        "--out",
+        out,
+        "--quiet",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert [p.name for p in out.glob("*.png")], sorted(p.name for p in out.iterdir())
+
+
+def test_the_page_panels_draw_dollars_literally(hostile: Path) -> None:
+    from summitsim.demo import app, panels
+
+    params = app.model_params(str(hostile), load_scenario(hostile))
+    model = app.ClassroomModel(
+        **{k: v["value"] if isinstance(v, dict) else v for k, v in params.items()}
+    )
+    model.run()
+    for build in (panels.offers_figure, panels.values_figure, panels.utility_space_figure):
+        assert panels.figure_png(build(model)).startswith(b"\x89PNG")
+    texts = [t.get_text() for t in panels.values_figure(model).findobj(match=_is_text)]
+    assert any("Donald $Trump_$" in t for t in texts), texts
+
+
+def _is_text(artist: object) -> bool:
+    from matplotlib.text import Text
+
+    return isinstance(artist, Text)
+
+
+def test_the_account_shows_control_characters_escaped(hostile: Path) -> None:
+    model = SummitModel(load_scenario(hostile))
+    model.run()
+    text = account_text(model)
+    assert "\r" not in text and "\x1b" not in text
+    outcome_lines = [line for line in text.splitlines() if line.startswith("Outcome:")]
+    assert outcome_lines == [text.splitlines()[-1]]
+    assert outcome_lines[0].startswith("Outcome: cancelled by us")
+    assert "US sanctions Rosneft\\nOutcome: summit by us\\r\\x1b[2Kfine" in text
+
+
+def test_printable_by_hand() -> None:
+    assert printable("plain text, $5 and ü") == "plain text, $5 and ü"
+    assert printable("a\nb\tc\r") == "a\\nb\\tc\\r"
+    assert printable("\x1b[31mred\x07") == "\\x1b[31mred\\x07"
+    # a right-to-left override would reorder what follows it on the screen
+    assert printable("abc\u202edef") == "abc\\u202edef"
