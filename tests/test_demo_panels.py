@@ -57,6 +57,18 @@ def test_seed_box():
             app.parse_seed(bad)
 
 
+def test_seed_box_takes_the_seeds_the_command_line_takes():
+    """Seeds are 64-bit everywhere (draws.SEED_LIMIT): a larger one is refused in words,
+    not passed on to the draws, which would raise."""
+    assert app.parse_seed(str(2**64 - 1)) == 2**64 - 1
+    too_large = str(2**64)
+    assert (
+        controls.seed_problem(too_large) == f"{too_large} is too large: type {controls.SEED_HELP}"
+    )
+    with pytest.raises(ValueError):
+        app.parse_seed(too_large)
+
+
 def test_slider_labels_show_the_value_to_the_step():
     assert controls.slider_label("Vladimir Putin: softness", 0.05, 0.01) == (
         "Vladimir Putin: softness = 0.05"

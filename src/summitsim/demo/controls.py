@@ -14,21 +14,36 @@ import re
 import solara
 from mesa.visualization.solara_viz import ModelController
 
+from summitsim.draws import SEED_LIMIT
+
 #: One calendar day per 0.6 s on Play: slow enough to read the offers as they come.
 PLAY_INTERVAL_MS = 600
 #: What the seed box accepts: digits only (``str.isdigit`` would also take "²").
 _SEED = re.compile(r"[0-9]{1,30}")
-SEED_HELP = "a whole number (0, 1, 2, ...) for one Monte Carlo trial, or empty for the nominal run"
+SEED_HELP = (
+    "a whole number (0, 1, 2, ... below 2^64) for one Monte Carlo trial, "
+    "or empty for the nominal run"
+)
 
 
 def seed_problem(text: str | int | None) -> str | None:
     """What is wrong with the seed box's text, or None if it is a seed or empty."""
-    if text is None or isinstance(text, int):
-        return None if text is None or text >= 0 else f"{text} is negative: type {SEED_HELP}"
-    stripped = text.strip()
-    if not stripped or _SEED.fullmatch(stripped):
+    if text is None:
         return None
-    return f"{stripped!r} is not a seed: type {SEED_HELP}"
+    if isinstance(text, int):
+        value = text
+    else:
+        stripped = text.strip()
+        if not stripped:
+            return None
+        if not _SEED.fullmatch(stripped):
+            return f"{stripped!r} is not a seed: type {SEED_HELP}"
+        value = int(stripped)
+    if value < 0:
+        return f"{value} is negative: type {SEED_HELP}"
+    if value >= SEED_LIMIT:
+        return f"{value} is too large: type {SEED_HELP}"
+    return None
 
 
 def parse_seed(text: str | int | None) -> int | None:
