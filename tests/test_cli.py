@@ -144,6 +144,8 @@ def runs(tmp) -> Iterator[Batch]:
         "seed 3": [*json_run, "--seed", "3"],
         "seed 3 again": [*json_run, "--seed", "3"],
         "seed 4": [*json_run, "--seed", "4"],
+        "seed 1 held": ["run", BUDAPEST, "--seed", "1", "--set", "trump.patience=0"],
+        "seed 1 held json": [*json_run, "--seed", "1", "--set", "trump.patience=0"],
         "validate": ["validate", BUDAPEST],
         "help": ["--help"],
         **{f"help {command}": [command, "--help"] for command in COMMANDS},
@@ -284,6 +286,19 @@ def test_seed_gives_one_reproducible_trial(runs, budapest):
     assert first.out == again.out
     assert first.out != other.out
     assert first.out != runs["json"].out, "--seed draws the uncertainty: not the nominal run"
+
+
+def test_a_set_value_is_held_in_a_seeded_run(runs, budapest):
+    """trump.patience has a uniform uncertainty in the file: --set holds it (README, "Held
+    values"), so the trial's account names the value given, not a draw."""
+    assert budapest.uncertainty["trump.patience"].uniform == [0.4, 0.6]
+    result = runs["seed 1 held"]
+    result.assert_clean()
+    trump = [line for line in result.out.splitlines() if "Donald Trump stays" in line]
+    assert trump, result.out
+    assert all(line.endswith("patience 0.000)") for line in trump), trump
+    assert "cancels" not in result.out
+    check_account(json_of(runs["seed 1 held json"]), budapest)
 
 
 # -- validate and check ------------------------------------------------------------------

@@ -185,6 +185,10 @@ ARGUMENT_CASES = {
         ["run", BUDAPEST, "--set", "putin.softness=soft"],
         "summitsim run: error: putin.softness=soft: 'soft' is not a number; allowed: PATH=VALUE",
     ),
+    "--set twice": (
+        ["run", BUDAPEST, "--set", "putin.softness=0.8", "--set", "putin.softness=0.2"],
+        "summitsim run: error: putin.softness: set twice (0.8, then 0.2); allowed: each path once",
+    ),
     "--set without =": (
         ["run", BUDAPEST, "--set", "putin.softness"],
         "summitsim run: error: putin.softness: 'putin.softness' is not of the form PATH=VALUE",
