@@ -157,6 +157,27 @@ CASES = {
         "sides[1].principal.salience",
         "at least one above 0",
     ),
+    "salience weight too large": (
+        "salience: {territory: 0.4, ceasefire: 0.6}",
+        "salience: {territory: 1.0e+308, ceasefire: 0.6}",
+        "territory: 1.0e+308",
+        "sides[0].principal.salience.territory",
+        "1e+308 is out of range; allowed: a number in [0, 1e+06]",
+    ),
+    "concentration too small": (
+        "putin.ideal: {concentration: 30}",
+        "putin.ideal: {concentration: 0.0001}",
+        "putin.ideal:",
+        "uncertainty.putin.ideal.concentration",
+        "0.0001 is out of range; allowed: a number in [0.001, 1e+06]",
+    ),
+    "concentration too large": (
+        "putin.ideal: {concentration: 30}",
+        "putin.ideal: {concentration: 1.0e+7}",
+        "putin.ideal:",
+        "uncertainty.putin.ideal.concentration",
+        "10000000.0 is out of range; allowed: a number in [0.001, 1e+06]",
+    ),
     "unknown actor in a path": (
         "putin.ideal:",
         "putn.ideal:",

@@ -163,7 +163,8 @@ def command_run(args: argparse.Namespace) -> int:
 
         save_figure(run_figure(model), args.plot)
     if args.json:
-        print(json.dumps(account_json(model), indent=2))
+        # a NaN or an infinity is a bug upstream: never print it as invalid JSON
+        print(json.dumps(account_json(model), indent=2, allow_nan=False))
     else:
         print(account_text(model))
         if args.plot:

@@ -150,9 +150,16 @@ RANGES: dict[str, Range] = {
     "concession": POSITIVE,
     "hawkishness": UNIT,
     "ideal": UNIT,
-    "salience": NON_NEGATIVE,
+    # Raw weights are normalised by their sum: far below the float range, so no sum
+    # overflows (1e308 + 1e308 is inf, and every weight would become 0).
+    "salience": Range(0.0, 1e6),
     "noise": NON_NEGATIVE,
 }
+
+#: Concentrations the Beta and Dirichlet draws handle: below 1e-3 even the logs of their
+#: gamma variates leave the float range for some issue, above 1e6 the draw is the nominal
+#: value to six digits anyway.
+CONCENTRATION = Range(1e-3, 1e6)
 
 
 def _described(value: object) -> str:
@@ -225,6 +232,8 @@ Unit = _number(UNIT)
 HalfOpenUnit = _number(RANGES["reservation"])
 Positive = _number(POSITIVE)
 NonNegative = _number(NON_NEGATIVE)
+Weight = _number(RANGES["salience"])
+Concentration = _number(CONCENTRATION)
 AnyNumber = _number(Range(-math.inf, math.inf))
 Id = Annotated[
     str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), Allowed(ID_WORDS)
@@ -280,8 +289,8 @@ class Principal(_Section):
     name: Text
     ideal: Annotated[dict[str, Unit], Allowed("a mapping from each issue id to a number in [0, 1]")]
     salience: Annotated[
-        dict[str, NonNegative],
-        Allowed("a mapping from each issue id to a number >= 0, not all 0"),
+        dict[str, Weight],
+        Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
     ]
     reservation: HalfOpenUnit
     softness: Unit = 0.0
@@ -358,8 +367,8 @@ class Uncertainty(_Section):
     """How one parameter varies between Monte Carlo trials: exactly one form.
 
     ``uniform`` [low, high] and ``normal_sd`` / ``lognormal_sd`` (both clipped to the
-    field's range) for scalar paths; ``concentration`` c > 0 for ``ACTOR.ideal`` (Beta per
-    issue) and ``ACTOR.salience`` (Dirichlet)."""
+    field's range) for scalar paths; ``concentration`` c in [1e-3, 1e6] for ``ACTOR.ideal``
+    (Beta per issue) and ``ACTOR.salience`` (Dirichlet)."""
 
     uniform: (
         Annotated[
@@ -371,7 +380,7 @@ class Uncertainty(_Section):
     ) = None
     normal_sd: NonNegative | None = None
     lognormal_sd: NonNegative | None = None
-    concentration: Positive | None = None
+    concentration: Concentration | None = None
 
     @property
     def forms(self) -> list[str]:
