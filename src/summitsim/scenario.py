@@ -18,10 +18,10 @@ the YAML gives it, the field path and what is allowed.
 import hashlib
 import math
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
@@ -38,6 +38,14 @@ from pydantic import (
 
 #: The largest scenario, in YAML nodes with every alias expanded, that is read at all.
 MAX_NODES = 100_000
+#: The largest scenario file read at all: about what MAX_NODES nodes take as text.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: The longest span of days a scenario may cover: the talks (start to summit) and a
+#: consequence after the summit (``after_days``, or ``on`` counted from the summit).
+MAX_DAYS = 36_500
+MAX_DAYS_WORDS = f"{MAX_DAYS:,} days (100 years)"
+#: The most trials ``expect:`` may ask for (20,000 is the default).
+MAX_EXPECT_TRIALS = 100_000_000
 
 #: A position in the scenario's data: mapping keys and list indices, as pydantic gives them.
 Loc = tuple[str | int, ...]
@@ -206,8 +214,11 @@ def _number(bounds: Range) -> Any:
     return _scalar(float, bounds, bounds.text())
 
 
-def _whole(minimum: int) -> Any:
-    return _scalar(int, Range(minimum), f"a whole number >= {minimum}")
+def _whole(minimum: int, maximum: int | None = None, unit: str = "") -> Any:
+    if maximum is None:
+        return _scalar(int, Range(minimum), f"a whole number >= {minimum}")
+    words = f"a whole number from {minimum} to {maximum:,}" + (f" ({unit})" if unit else "")
+    return _scalar(int, Range(minimum, maximum), words)
 
 
 DATE_WORDS = "a date like 2025-10-16"
@@ -356,7 +367,7 @@ class Consequence(_Section):
     by: Id | None = None
     who: Id | None = None
     on: Day | None = None
-    after_days: _whole(0) | None = None
+    after_days: _whole(0, MAX_DAYS, "100 years") | None = None
     text: Text
 
 
@@ -409,7 +420,7 @@ class Expect(_Section):
     outcome: Outcome | None = None
     by: Id | None = None
     p_summit: Bounds | None = None
-    trials: _whole(1) = 20000
+    trials: _whole(1, MAX_EXPECT_TRIALS) = 20000
     seed: _whole(0) = 0
 
     @model_validator(mode="before")
@@ -627,10 +638,24 @@ def _check_principals(scenario: Scenario) -> None:
                 )
 
 
+def _days_after(day: date, days: int) -> date:
+    """``day`` plus ``days``, or the last date there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _check_dates(scenario: Scenario) -> None:
     start, summit = scenario.start, scenario.summit
     _require(
         start < summit, ("summit",), f"{summit} is not after start {start}", "a date after start"
+    )
+    _require(
+        summit <= _days_after(start, MAX_DAYS),
+        ("summit",),
+        f"{summit} is more than {MAX_DAYS:,} days after start {start}",
+        f"a date from {_days_after(start, 1)} to {_days_after(start, MAX_DAYS)}",
     )
     window = f"a date from start ({start}) to before the summit ({summit})"
     previous: date | None = None
@@ -706,6 +731,26 @@ def _check_consequences(scenario: Scenario) -> None:
             f"{consequence.on} is before start",
             f"a date on or after {scenario.start}",
         )
+        _check_consequence_bound(scenario, consequence, at)
+
+
+def _check_consequence_bound(scenario: Scenario, consequence: Consequence, at: Loc) -> None:
+    """A consequence falls at most MAX_DAYS after the summit (the latest outcome date), on
+    a date the calendar has: the run walks to it."""
+    summit, latest = scenario.summit, _days_after(scenario.summit, MAX_DAYS)
+    _require(
+        consequence.on is None or consequence.on <= latest,
+        (*at, "on"),
+        f"{consequence.on} is more than {MAX_DAYS:,} days after the summit",
+        f"a date from {scenario.start} to {latest}",
+    )
+    room = (date.max - summit).days
+    _require(
+        consequence.after_days is None or consequence.after_days <= room,
+        (*at, "after_days"),
+        f"{consequence.after_days} days after the summit ({summit}) is past {date.max}",
+        f"at most {room} days here",
+    )
 
 
 def _check_uncertainty(scenario: Scenario) -> None:
@@ -941,6 +986,7 @@ def _check_nodes(root: yaml.Node) -> None:
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    distinct = 0
     while stack:
         node, closing = stack.pop()
         key = id(node)
@@ -959,6 +1005,12 @@ def _check_nodes(root: yaml.Node) -> None:
                     "an alias refers to a node that contains it; allowed: "
                     "aliases of complete values",
                     line=node.start_mark.line + 1,
+                )
+            distinct += 1
+            if distinct > MAX_NODES:  # too large as written, aliases or not
+                raise ScenarioError(
+                    f"the file has more than {MAX_NODES:,} YAML nodes; allowed: a scenario "
+                    f"of at most {MAX_NODES:,} nodes (each key, value, list and mapping is one)"
                 )
             _check_node(node)
             open_nodes.add(key)
@@ -1056,12 +1108,25 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
     return _build(source, digest, lambda: _read_yaml(text))
 
 
-def load_scenario(path: str | os.PathLike) -> Scenario:
-    """A scenario from a YAML file (UTF-8). Raises ScenarioError for any bad input,
-    including a missing file or a directory."""
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((words for test, words in kinds if test(mode)), "not a plain file")
+
+
+def read_scenario_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a scenario file. Only a regular file of at most MAX_FILE_BYTES is
+    read: a FIFO or a device (``/dev/zero``) is refused before a byte is read, and it is
+    opened without waiting for a writer. Raises ScenarioError naming the file."""
     name = os.fspath(path)
     try:
-        content = Path(name).read_bytes()
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise ScenarioError(
             "no such file; allowed: the path of a YAML scenario file", file=name
@@ -1073,6 +1138,38 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
             f"cannot be read ({error.strerror or error}); allowed: a readable YAML scenario file",
             file=name,
         ) from None
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        if stat.S_ISDIR(mode):
+            raise ScenarioError("is a directory; allowed: a YAML scenario file", file=name)
+        raise ScenarioError(
+            f"is {_file_kind(mode)}, not a regular file; allowed: a YAML scenario file",
+            file=name,
+        )
+    with os.fdopen(handle, "rb") as file:
+        try:
+            content = file.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise ScenarioError(
+                f"cannot be read ({error.strerror or error}); allowed: a readable YAML "
+                "scenario file",
+                file=name,
+            ) from None
+    if len(content) > MAX_FILE_BYTES:
+        size = max(len(content), os.stat(name).st_size)
+        raise ScenarioError(
+            f"is {size} bytes; allowed: a scenario file of at most {MAX_FILE_BYTES:,} bytes",
+            file=name,
+        )
+    return content
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """A scenario from a YAML file (UTF-8). Raises ScenarioError for any bad input,
+    including a missing file, a directory, a FIFO or device, or a file that is too large."""
+    name = os.fspath(path)
+    content = read_scenario_bytes(name)
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
