@@ -1165,17 +1165,33 @@ def read_scenario_bytes(path: str | os.PathLike) -> bytes:
     return content
 
 
-def load_scenario(path: str | os.PathLike) -> Scenario:
-    """A scenario from a YAML file (UTF-8). Raises ScenarioError for any bad input,
-    including a missing file, a directory, a FIFO or device, or a file that is too large."""
-    name = os.fspath(path)
+def _read_text(name: str) -> tuple[bytes, str]:
     content = read_scenario_bytes(name)
     try:
-        text = content.decode("utf-8")
+        return content, content.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ScenarioError(
             f"byte {error.start} is not UTF-8 text; allowed: a UTF-8 YAML file", file=name
         ) from None
+
+
+def read_document(path: str | os.PathLike) -> Any:
+    """The plain data of a YAML file, read as safely as a scenario (size guard, safe
+    loader, plain tags, bounded aliases) but not validated. Raises ScenarioError."""
+    name = os.fspath(path)
+    _, text = _read_text(name)
+    try:
+        return _read_yaml(text)[0]
+    except ScenarioError as error:
+        error.file = error.file or name
+        raise
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """A scenario from a YAML file (UTF-8). Raises ScenarioError for any bad input,
+    including a missing file, a directory, a FIFO or device, or a file that is too large."""
+    name = os.fspath(path)
+    content, text = _read_text(name)
     return _build(name, hashlib.sha256(content).hexdigest(), lambda: _read_yaml(text))
 
 
