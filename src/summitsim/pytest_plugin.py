@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from summitsim.scenario import MAX_FILE_BYTES, ScenarioError, read_document
+from summitsim.safeyaml import MAX_FILE_BYTES, read_document
+from summitsim.scenario import ScenarioError
 
 #: What is read of a file over the size limit to see whether it claims to be a scenario.
 HEAD_BYTES = 64 * 1024
