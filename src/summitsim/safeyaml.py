@@ -218,47 +218,58 @@ def _file_kind(mode: int) -> str:
     return next((words for test, words in kinds if test(mode)), "not a plain file")
 
 
-def read_scenario_bytes(path: str | os.PathLike) -> bytes:
-    """The bytes of a scenario file. Only a regular file of at most MAX_FILE_BYTES is
-    read: a FIFO or a device (``/dev/zero``) is refused before a byte is read, and it is
-    opened without waiting for a writer. Raises ScenarioError naming the file."""
-    name = os.fspath(path)
-    try:
-        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
+def _unreadable(error: OSError, name: str) -> ScenarioError:
+    """The message for a file that cannot be opened or read."""
+    if isinstance(error, FileNotFoundError):
+        return ScenarioError("no such file; allowed: the path of a YAML scenario file", file=name)
+    if isinstance(error, IsADirectoryError):
+        return ScenarioError("is a directory; allowed: a YAML scenario file", file=name)
+    return ScenarioError(
+        f"cannot be read ({error.strerror or error}); allowed: a readable YAML scenario file",
+        file=name,
+    )
+
+
+def _check_regular(info: os.stat_result, name: str) -> None:
+    """Refuse anything but a regular file of at most MAX_FILE_BYTES."""
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError("is a directory; allowed: a YAML scenario file", file=name)
+    if not stat.S_ISREG(info.st_mode):
         raise ScenarioError(
-            "no such file; allowed: the path of a YAML scenario file", file=name
-        ) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a directory; allowed: a YAML scenario file", file=name) from None
-    except OSError as error:
-        raise ScenarioError(
-            f"cannot be read ({error.strerror or error}); allowed: a readable YAML scenario file",
-            file=name,
-        ) from None
-    mode = os.fstat(handle).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        if stat.S_ISDIR(mode):
-            raise ScenarioError("is a directory; allowed: a YAML scenario file", file=name)
-        raise ScenarioError(
-            f"is {_file_kind(mode)}, not a regular file; allowed: a YAML scenario file",
+            f"is {_file_kind(info.st_mode)}, not a regular file; allowed: a YAML scenario file",
             file=name,
         )
-    with os.fdopen(handle, "rb") as file:
-        try:
-            content = file.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise ScenarioError(
-                f"cannot be read ({error.strerror or error}); allowed: a readable YAML "
-                "scenario file",
-                file=name,
-            ) from None
-    if len(content) > MAX_FILE_BYTES:
-        size = max(len(content), os.stat(name).st_size)
+    if info.st_size > MAX_FILE_BYTES:
         raise ScenarioError(
-            f"is {size} bytes; allowed: a scenario file of at most {MAX_FILE_BYTES:,} bytes",
+            f"is {info.st_size} bytes; allowed: a scenario file of at most "
+            f"{MAX_FILE_BYTES:,} bytes",
+            file=name,
+        )
+
+
+def read_scenario_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a scenario file. Only a regular file of at most MAX_FILE_BYTES is
+    read: a FIFO or a device (``/dev/zero``) is refused before it is opened, and, should
+    one take the file's place meanwhile, before a byte is read (it is opened without
+    waiting for a writer). Raises ScenarioError naming the file."""
+    name = os.fspath(path)
+    try:
+        _check_regular(os.stat(name), name)
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            _check_regular(os.fstat(handle), name)
+        except ScenarioError:
+            os.close(handle)
+            raise
+        with os.fdopen(handle, "rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _unreadable(error, name) from None
+    if len(content) > MAX_FILE_BYTES:  # it grew while being read
+        raise ScenarioError(
+            f"is over {MAX_FILE_BYTES:,} bytes; allowed: a scenario file of at most "
+            f"{MAX_FILE_BYTES:,} bytes",
             file=name,
         )
     return content
