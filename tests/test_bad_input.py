@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from summitsim import scenario as scenario_module
+from summitsim import safeyaml
 from summitsim.scenario import MAX_NODES, ScenarioError, load_scenario, parse_scenario
 
 BASE = (Path(__file__).parent / "scenarios" / "base.yaml").read_text(encoding="utf-8")
@@ -156,6 +156,57 @@ CASES = {
         "salience: {territory: 0,",
         "sides[1].principal.salience",
         "at least one above 0",
+    ),
+    "salience weight too large": (
+        "salience: {territory: 0.4, ceasefire: 0.6}",
+        "salience: {territory: 1.0e+308, ceasefire: 0.6}",
+        "territory: 1.0e+308",
+        "sides[0].principal.salience.territory",
+        "1e+308 is out of range; allowed: a number in [0, 1e+06]",
+    ),
+    "concentration too small": (
+        "putin.ideal: {concentration: 30}",
+        "putin.ideal: {concentration: 0.0001}",
+        "putin.ideal:",
+        "uncertainty.putin.ideal.concentration",
+        "0.0001 is out of range; allowed: a number in [0.001, 1e+06]",
+    ),
+    "concentration too large": (
+        "putin.ideal: {concentration: 30}",
+        "putin.ideal: {concentration: 1.0e+7}",
+        "putin.ideal:",
+        "uncertainty.putin.ideal.concentration",
+        "10000000.0 is out of range; allowed: a number in [0.001, 1e+06]",
+    ),
+    "after_days beyond 100 years": (
+        "after_days: 1,",
+        "after_days: 100000000,",
+        "after_days: 100000000",
+        "consequences[0].after_days",
+        "100000000 is out of range; allowed: a whole number from 0 to 36,500 (100 years)",
+    ),
+    "on more than 100 years after the summit": (
+        "on: 2025-11-05",
+        "on: 9999-12-31",
+        "on: 9999-12-31",
+        "consequences[1].on",
+        "9999-12-31 is more than 36,500 days after the summit; allowed: a date from "
+        "2025-10-16 to 2125-10-06",
+    ),
+    "talks longer than 100 years": (
+        "summit: 2025-10-30",
+        "summit: 9999-10-30",
+        "summit:",
+        "summit",
+        "9999-10-30 is more than 36,500 days after start 2025-10-16; allowed: a date from "
+        "2025-10-17 to 2125-09-22",
+    ),
+    "expect.trials too many": (
+        "noise: 0.02",
+        "noise: 0.02\nexpect:\n  trials: 1000000000000000",
+        "trials:",
+        "expect.trials",
+        "1000000000000000 is out of range; allowed: a whole number from 1 to 100,000,000",
     ),
     "unknown actor in a path": (
         "putin.ideal:",
@@ -415,7 +466,7 @@ def billion_laughs(levels: int = 9, width: int = 9) -> str:
 @pytest.mark.parametrize("loader", ["C", "pure Python"])
 def test_alias_bomb_is_refused_quickly(tmp_path, monkeypatch, loader):
     if loader == "pure Python":
-        monkeypatch.setattr(scenario_module, "_SafeLoader", yaml.SafeLoader)
+        monkeypatch.setattr(safeyaml, "_SafeLoader", yaml.SafeLoader)
     began = time.perf_counter()
     error, file = error_for(billion_laughs(), tmp_path)
     assert time.perf_counter() - began < 2.0
@@ -467,3 +518,51 @@ def test_no_other_exception_escapes_for_odd_yaml():
     for text in odd:
         with pytest.raises(ScenarioError):
             parse_scenario(text)
+
+
+def test_a_consequence_date_past_the_calendar_is_refused(tmp_path):
+    # the summit + after_days would be after 9999-12-31: run died with OverflowError
+    text = variant("after_days: 1,", "after_days: 100,").replace("2025-", "9999-")
+    error, file = error_for(text, tmp_path)
+    assert str(error) == (
+        f"{file}:{line_of(text, 'after_days: 100')}: consequences[0].after_days: 100 days "
+        "after the summit (9999-10-30) is past 9999-12-31; allowed: at most 62 days here"
+    )
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_file_that_is_not_regular_is_refused_without_reading(tmp_path, special):
+    import os
+
+    if special == "fifo":
+        path = tmp_path / "scenario.yaml"
+        os.mkfifo(path)  # no writer: opening it for reading would wait forever
+    else:
+        path = Path(special)
+    began = time.perf_counter()
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert time.perf_counter() - began < 2.0
+    kind = "a FIFO" if special == "fifo" else "a character device"
+    assert str(caught.value) == (
+        f"{path}: is {kind}, not a regular file; allowed: a YAML scenario file"
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(safeyaml, "MAX_FILE_BYTES", 1000)
+    text = BASE + "#" * 1000 + "\n"
+    error, file = error_for(text, tmp_path)
+    assert str(error) == (
+        f"{file}: is {len(text.encode())} bytes; allowed: a scenario file of at most 1,000 bytes"
+    )
+
+
+def test_many_nodes_without_aliases_say_so(tmp_path):
+    text = BASE + "sources:\n" + "".join(f"  - s{i}\n" for i in range(MAX_NODES))
+    error, file = error_for(text, tmp_path)
+    assert str(error) == (
+        f"{file}: the file has more than {MAX_NODES:,} YAML nodes; allowed: a scenario of "
+        f"at most {MAX_NODES:,} nodes (each key, value, list and mapping is one)"
+    )
+    assert "aliases" not in error.message

@@ -96,6 +96,15 @@ def tmp(tmp_path_factory) -> Path:
     return folder
 
 
+def least_concentration_copy(folder: Path) -> Path:
+    """The reference scenario with the least concentration allowed on Putin's ideal."""
+    old = "putin.ideal: {concentration: 30}"
+    assert BUDAPEST_TEXT.count(old) == 1
+    copy = folder / "least_concentration.yaml"
+    copy.write_text(BUDAPEST_TEXT.replace(old, "putin.ideal: {concentration: 0.003}"), "utf-8")
+    return copy
+
+
 @pytest.fixture(scope="module")
 def runs(tmp) -> Iterator[Batch]:
     json_run = ["run", BUDAPEST, "--json"]
@@ -157,6 +166,9 @@ def runs(tmp) -> Iterator[Batch]:
         "seed 3": [*json_run, "--seed", "3"],
         "seed 3 again": [*json_run, "--seed", "3"],
         "seed 4": [*json_run, "--seed", "4"],
+        "least concentration": ["run", least_concentration_copy(tmp), "--seed", "1", "--json"],
+        "seed 1 held": ["run", BUDAPEST, "--seed", "1", "--set", "trump.patience=0"],
+        "seed 1 held json": [*json_run, "--seed", "1", "--set", "trump.patience=0"],
         "validate": ["validate", BUDAPEST],
         "help": ["--help"],
         "version": ["--version"],
@@ -298,6 +310,31 @@ def test_seed_gives_one_reproducible_trial(runs, budapest):
     assert first.out == again.out
     assert first.out != other.out
     assert first.out != runs["json"].out, "--seed draws the uncertainty: not the nominal run"
+
+
+def test_a_set_value_is_held_in_a_seeded_run(runs, budapest):
+    """trump.patience has a uniform uncertainty in the file: --set holds it (README, "Held
+    values"), so the trial's account names the value given, not a draw."""
+    assert budapest.uncertainty["trump.patience"].uniform == [0.4, 0.6]
+    result = runs["seed 1 held"]
+    result.assert_clean()
+    trump = [line for line in result.out.splitlines() if "Donald Trump stays" in line]
+    assert trump, result.out
+    assert all(line.endswith("patience 0.000)") for line in trump), trump
+    assert "cancels" not in result.out
+    check_account(json_of(runs["seed 1 held json"]), budapest)
+
+
+def refuse_constant(name: str) -> float:
+    raise AssertionError(f"{name} is not JSON")
+
+
+def test_json_is_strict_json_even_at_the_least_concentration(runs, budapest):
+    # Beta(0.003 m, 0.003 (1 - m)) drew 0 / 0 = NaN for most issues: printed as bare NaN
+    result = runs["least concentration"]
+    result.assert_clean()
+    account = json.loads(result.out, parse_constant=refuse_constant)
+    check_account(account, budapest)
 
 
 # -- validate and check ------------------------------------------------------------------

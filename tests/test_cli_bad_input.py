@@ -8,6 +8,7 @@ test_cli.py, all commands are started together and each test reads its own resul
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,20 @@ FILE_CASES = {
         "summit",
         "2025-10-10 is not after start 2025-10-16",
     ),
+    "after_days beyond 100 years": (
+        "    after_days: 3\n",
+        "    after_days: 100000000\n",
+        None,
+        "consequences[1].after_days",
+        "100000000 is out of range; allowed: a whole number from 0 to 36,500 (100 years)",
+    ),
+    "on: 9999-12-31": (
+        "    on: 2025-11-05\n",
+        "    on: 9999-12-31\n",
+        None,
+        "consequences[2].on",
+        "9999-12-31 is more than 36,500 days after the summit; allowed: a date from",
+    ),
     "YAML syntax error": (
         "  - id: ceasefire",
         "  - id: ceasefire: x",
@@ -184,6 +199,10 @@ ARGUMENT_CASES = {
     "--set not a number": (
         ["run", BUDAPEST, "--set", "putin.softness=soft"],
         "summitsim run: error: putin.softness=soft: 'soft' is not a number; allowed: PATH=VALUE",
+    ),
+    "--set twice": (
+        ["run", BUDAPEST, "--set", "putin.softness=0.8", "--set", "putin.softness=0.2"],
+        "summitsim run: error: putin.softness: set twice (0.8, then 0.2); allowed: each path once",
     ),
     "--set without =": (
         ["run", BUDAPEST, "--set", "putin.softness"],
@@ -270,6 +289,19 @@ WHOLE_FILE_CASES = {
     "alias bomb": (billion_laughs(), "the aliases here expand to more than 100,000 YAML nodes"),
     "empty file": ("", "the file is empty; allowed: a YAML mapping with fields schema, name"),
     "missing file": (None, "no such file; allowed: the path of a YAML scenario file"),
+    "many nodes, no aliases": (
+        BUDAPEST_TEXT + "data:\n" + "  - 1\n" * 100_001,
+        "the file has more than 100,000 YAML nodes; allowed: a scenario of at most 100,000",
+    ),
+}
+# name: (command, path or None for a FIFO in tmp, message): files that are not files
+SPECIAL_FILE_CASES = {
+    "a FIFO": ("run", None, "is a FIFO, not a regular file; allowed: a YAML scenario file"),
+    "/dev/zero": (
+        "validate",
+        "/dev/zero",
+        "is a character device, not a regular file; allowed: a YAML scenario file",
+    ),
 }
 
 # the command each file case is given to: every command loads scenarios the same way
@@ -318,6 +350,9 @@ def runs(folder):
             file.write_text(text, encoding="utf-8")
         commands[name] = ["run", file]
     commands["a directory"] = ["validate", folder]
+    os.mkfifo(folder / "fifo.yaml")  # with no writer: opening it for reading would block
+    for name, (command, path, _) in SPECIAL_FILE_CASES.items():
+        commands[name] = [command, path or folder / "fifo.yaml"]
     commands |= {name: args for name, (args, _) in ARGUMENT_CASES.items()}
     with Batch(commands) as batch:
         yield batch
@@ -362,6 +397,16 @@ def test_unreadable_file(runs, folder, name):
     file, message = folder / f"{name.replace(' ', '-')}.yaml", WHOLE_FILE_CASES[name][1]
     assert line.startswith(f"summitsim run: error: {file}"), line
     assert message in line
+
+
+@pytest.mark.parametrize(
+    ("command", "path", "message"), SPECIAL_FILE_CASES.values(), ids=SPECIAL_FILE_CASES
+)
+def test_a_special_file_is_refused_without_reading(runs, folder, request, command, path, message):
+    result = runs[request.node.callspec.id]
+    line = one_error_line(result)
+    assert line == f"summitsim {command}: error: {path or folder / 'fifo.yaml'}: {message}"
+    assert result.seconds < 30
 
 
 def test_alias_bomb_is_refused_within_seconds(runs):

@@ -3,6 +3,8 @@ vary, and the same whatever order they are asked for in."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from summitsim import draws
@@ -152,3 +154,90 @@ def test_noise_matrix_is_the_lazy_noise():
     draws.noise_matrix(KEY, 4, out)
     assert out[2, 5] == draws.judgement_noise(KEY, 2, 5)
     assert out[0, 0] == draws.standard_normal(KEY, draws.NOISE_COUNTER)
+
+
+# -- allowed extremes never give NaN (issue 8, point 5) -----------------------------------
+
+#: The concentrations a scenario may give (summitsim.scenario.CONCENTRATION).
+LEAST, MOST = 1e-3, 1e6
+
+
+def test_beta_with_the_least_concentration_is_finite_and_in_range():
+    # Gamma(0.003 * mean) underflows to 0 for most uniforms: both gammas 0 gave 0 / 0
+    out = draw_many(np.array([0.5, 0.3]), table((draws.BETA, 0, 2, 0.003, 0.0, 1.0)), 2000)
+    assert np.isfinite(out).all() and out.min() >= 0.0 and out.max() <= 1.0
+    # nearly all mass at the ends, with P(1) = mean (the limit of Beta as c -> 0)
+    assert ((out < 1e-6) | (out > 1 - 1e-6)).mean() > 0.95
+    assert abs((out[:, 0] > 0.5).mean() - 0.5) < 0.05
+    assert abs((out[:, 1] > 0.5).mean() - 0.3) < 0.05
+
+
+def test_dirichlet_with_the_least_concentration_is_finite_and_sums_to_1():
+    nominal = np.array([0.0, 0.2, 0.3, 0.5])
+    out = draw_many(nominal, table((draws.DIRICHLET, 0, 4, LEAST, 0.0, 1.0)), 2000)
+    assert np.isfinite(out).all()
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    assert (out[:, 0] == 0.0).all()
+    # in the limit one issue takes all the weight, issue k with probability w_k
+    winners = out.argmax(axis=1)
+    assert abs((winners == 3).mean() - 0.5) < 0.05
+
+
+def test_the_log_path_is_the_same_variate():
+    # where both can be computed, log_gamma is the log of gamma, drawn from the same counters
+    for shape in (0.3, 1.0, 7.5):
+        for i in range(200):
+            value, after = draws.gamma(KEY, 64 * i, shape)
+            log_value, log_after = draws.log_gamma(KEY, 64 * i, shape)
+            assert after == log_after
+            assert np.log(value) == pytest.approx(log_value, rel=1e-12, abs=1e-12)
+
+
+def test_salience_drawn_all_to_zero_becomes_equal_weights():
+    # two small raw weights with a wide normal: both clip to 0 in about a quarter of trials
+    nominal = np.array([0.5, 0.5])
+    columns = table(
+        (draws.NORMAL, 0, 1, 5.0, 0.0, 1e6),
+        (draws.NORMAL, 1, 1, 5.0, 0.0, 1e6),
+        (draws.NORMALISE, 0, 2, 0.0, 0.0, 0.0),
+    )
+    out = draw_many(nominal, columns, 2000)
+    assert np.isfinite(out).all()
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    assert (out == 0.5).all(axis=1).sum() > 300
+
+
+def test_lognormal_of_zero_with_a_huge_sd_stays_zero():
+    nominal = np.array([0.0, 2.0])
+    big = np.finfo(np.float64).max
+    columns = table(
+        (draws.LOGNORMAL, 0, 1, 1e300, 0.0, 1.0), (draws.LOGNORMAL, 1, 1, 1e300, 1e-9, big)
+    )
+    out = draw_many(nominal, columns, 500)
+    assert (out[:, 0] == 0.0).all()
+    assert np.isfinite(out).all() and out[:, 1].min() >= 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    concentration=st.floats(LEAST, MOST),
+    means=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=5),
+    raw=st.lists(st.floats(0.0, 1e6), min_size=2, max_size=5).filter(lambda w: sum(w) > 0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_every_allowed_concentration_gives_finite_draws_in_range(concentration, means, raw, seed):
+    weights = np.array(raw) / sum(raw)
+    k, m = len(means), len(weights)
+    nominal = np.concatenate([means, weights])
+    columns = table(
+        (draws.BETA, 0, k, concentration, 0.0, 1.0),
+        (draws.DIRICHLET, k, m, concentration, 0.0, 1.0),
+    )
+    block = draws.block_key(seed, 0, 0)
+    out = np.empty_like(nominal)
+    for trial in range(20):
+        draws.draw_parameters(nominal, *columns, draws.trial_key(block, trial), out)
+        assert np.isfinite(out).all(), out
+        assert (out >= 0.0).all() and (out[:k] <= 1.0).all()
+        assert out[k:].sum() == pytest.approx(1.0)
+        assert (out[k:][weights == 0.0] == 0.0).all()

@@ -11,9 +11,11 @@ tau = 1, 0.6, 0.2.
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -71,18 +73,22 @@ def toy(changes: dict[str, object] | None = None, **top: object) -> Scenario:
     return parse_scenario(yaml.safe_dump(data, sort_keys=False), "toy.yaml")
 
 
-def run(scenario: Scenario, noise: dict[int, dict[int, float]] | None = None) -> SummitModel:
-    """The nominal run, or with ``noise`` (``{contact: {slot: standard normal}}``, scaled by
-    the scenario's noise sd) the run with those draws and zero elsewhere. The events must
-    come out in date order whatever happens."""
+def build(scenario: Scenario, noise: dict[int, dict[int, float]] | None = None) -> SummitModel:
+    """The nominal model, or with ``noise`` (``{contact: {slot: standard normal}}``, scaled
+    by the scenario's noise sd) the model with those draws and zero elsewhere."""
     if noise is None:
-        model = SummitModel(scenario)
-    else:
-        table = np.zeros((len(scenario.contacts), 6))
-        for t, slots in noise.items():
-            for slot, value in slots.items():
-                table[t, slot] = value
-        model = SummitModel(scenario, params=compile_scenario(scenario).nominal, noise=table)
+        return SummitModel(scenario)
+    table = np.zeros((len(scenario.contacts), 6))
+    for t, slots in noise.items():
+        for slot, value in slots.items():
+            table[t, slot] = value
+    return SummitModel(scenario, params=compile_scenario(scenario).nominal, noise=table)
+
+
+def run(scenario: Scenario, noise: dict[int, dict[int, float]] | None = None) -> SummitModel:
+    """:func:`build`, run to the end. The events must come out in date order whatever
+    happens."""
+    model = build(scenario, noise)
     model.run()
     dates = [event.date for event in model.events]
     assert dates == sorted(dates)
@@ -295,14 +301,13 @@ def test_consequences_fire_on_their_dates(changes, noise, day, fired):
     assert model.outcome.date.isoformat() == day
     assert {e.text: e.date.isoformat() for e in model.events if e.kind == "consequence"} == fired
     assert model.sidelined == (["nb"] if "nb sidelined" in fired else [])
-    # one data row a day, up to the summit date or the last consequence if later
+    # one data row a day on which something happened, up to the summit date or the last
+    # consequence if later (the state does not change on the days between)
     rows = model.datacollector.get_model_vars_dataframe()
     last = max(*fired.values(), "2025-03-10")
-    assert (rows["date"].iloc[0], rows["date"].iloc[-1], len(rows)) == (
-        "2025-03-01",
-        last,
-        date.fromisoformat(last).day,
-    )
+    busy = {e.date.isoformat() for e in model.events} | {last}
+    assert list(rows["date"]) == sorted(busy)
+    assert rows["date"].iloc[0] == "2025-03-01"
 
 
 def test_events_stay_in_date_order_with_a_consequence_dated_before_the_outcome():
@@ -319,3 +324,51 @@ def test_events_stay_in_date_order_with_a_consequence_dated_before_the_outcome()
     )
     assert outcome_of(model) == ("cancelled", "a", "2025-03-03", 0)
     assert [e.text for e in model.events if e.kind == "consequence"] == ["early", "same day"]
+
+
+@pytest.mark.parametrize(("changes", "noise", "day", "fired"), OUTCOMES.values(), ids=OUTCOMES)
+def test_stepping_day_by_day_is_the_same_as_running(changes, noise, day, fired):
+    """The page's Step walks every day, run jumps over the empty ones: the same account,
+    outcome and data rows."""
+    scenario = toy(changes | TRUST, consequences=CONSEQUENCES)
+    jumped, walked = run(scenario, noise), build(scenario, noise)
+    days = 1
+    while walked.running:
+        walked.step()
+        days += 1
+    assert (
+        days == (date.fromisoformat(max(*fired.values(), "2025-03-10")) - scenario.start).days + 1
+    )
+    assert (walked.events, walked.outcome, walked.today) == (
+        jumped.events,
+        jumped.outcome,
+        jumped.today,
+    )
+    frames = [m.datacollector.get_model_vars_dataframe() for m in (walked, jumped)]
+    pd.testing.assert_frame_equal(*frames)
+
+
+def test_a_run_costs_its_events_not_its_days():
+    """2,000 contacts ten days apart and a consequence 100 years on: about 2 processed days
+    per contact (the contact and the review after it), not 56,500 days."""
+    start = date(2030, 1, 1)
+    contacts = [{"date": start + timedelta(days=10 * t + 1)} for t in range(2000)]
+    scenario = toy(
+        {"pa.patience": 0.0, "pb.patience": 0.0, "pa.reservation": 0.95, "pb.reservation": 0.95},
+        start=start,
+        summit=start + timedelta(days=20_001),
+        contacts=contacts,
+        consequences=[{"when": "collapse", "after_days": 36_500, "text": "a century on"}],
+    )
+    model = SummitModel(scenario)
+    processed = []
+    original = model._process_day
+    model._process_day = lambda: processed.append(model.today) or original()
+    began = time.perf_counter()
+    model.run()
+    assert time.perf_counter() - began < 20
+    assert model.outcome.kind == "deadline"
+    assert len(processed) <= 2 * len(contacts) + 3
+    assert model.events[-1].date == scenario.summit + timedelta(days=36_500)
+    rows = model.datacollector.get_model_vars_dataframe()
+    assert len(rows) <= 2 * len(contacts) + 3

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from summitsim import scenario as scenario_module
+from summitsim import safeyaml
 from summitsim.scenario import (
     Negotiator,
     Principal,
@@ -156,7 +156,7 @@ def test_merge_keys_are_plain_yaml():
 
 
 def test_pure_python_loader_reads_the_same(base, monkeypatch):
-    monkeypatch.setattr(scenario_module, "_SafeLoader", yaml.SafeLoader)
+    monkeypatch.setattr(safeyaml, "_SafeLoader", yaml.SafeLoader)
     assert load_scenario(BASE_FILE) == base
 
 

@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATH=VALUE",
-        help="override a parameter, e.g. putin.softness=0.8",
+        help="override a parameter, e.g. putin.softness=0.8 (held: its uniform "
+        "uncertainty is not drawn)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument(
@@ -194,12 +195,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _assignments(texts: Sequence[str]) -> dict[str, float]:
+    """The ``--set PATH=VALUE`` flags as ``{path: value}``; a path given twice is refused
+    (which value was meant cannot be told)."""
+    from summitsim.paths import parse_assignment
+
+    values: dict[str, float] = {}
+    for text in texts:
+        path, value = parse_assignment(text)
+        if path in values:
+            raise ScenarioError(
+                f"set twice ({values[path]:g}, then {value:g}); allowed: each path once",
+                field=path,
+            )
+        values[path] = value
+    return values
+
+
 def _scenario_for_run(args: argparse.Namespace) -> Scenario:
-    from summitsim.paths import parse_assignment, with_values
+    """The scenario with the ``--set`` values, held in a seeded trial (README, "Held
+    values")."""
+    from summitsim.held import with_held_values
 
     scenario = load_scenario(args.file)
     if args.assignments:
-        scenario = with_values(scenario, dict(map(parse_assignment, args.assignments)))
+        scenario = with_held_values(scenario, _assignments(args.assignments))
     return scenario
 
 
@@ -216,7 +236,8 @@ def command_run(args: argparse.Namespace) -> int:
 
         save_figure(run_figure(model), args.plot)
     if args.json:
-        print(json.dumps(account_json(model), indent=2))
+        # a NaN or an infinity is a bug upstream: never print it as invalid JSON
+        print(json.dumps(account_json(model), indent=2, allow_nan=False))
     else:
         print(account_text(model))
         if args.plot:

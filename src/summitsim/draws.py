@@ -164,15 +164,9 @@ def _normal_tail(bits: np.uint64, negative: bool) -> float:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
-    """A Gamma(shape, 1) variate for ``shape > 0`` (Marsaglia and Tsang, 2000), drawn from
-    counters ``counter, counter + 1, ...``; returns the variate and the next free counter."""
-    boost = 1.0
-    if shape < 1.0:
-        # Gamma(a) = Gamma(a + 1) * U^(1/a): keeps the squeeze efficient for small shapes.
-        boost = uniform(key, counter) ** (1.0 / shape)
-        counter += 1
-        shape += 1.0
+def _marsaglia_tsang(key: np.uint64, counter: int, shape: float) -> tuple[float, float, int]:
+    """Marsaglia and Tsang's squeeze for ``shape >= 1``: ``(d, v, next counter)``, the
+    Gamma(shape, 1) variate being ``d * v``."""
     d = shape - 1.0 / 3.0
     c = 1.0 / np.sqrt(9.0 * d)
     while True:
@@ -185,7 +179,35 @@ def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
         v = v * v * v
         x2 = x * x
         if u < 1.0 - 0.0331 * x2 * x2 or np.log(u) < 0.5 * x2 + d * (1.0 - v + np.log(v)):
-            return boost * d * v, counter
+            return d, v, counter
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
+    """A Gamma(shape, 1) variate for ``shape > 0`` (Marsaglia and Tsang, 2000), drawn from
+    counters ``counter, counter + 1, ...``; returns the variate and the next free counter.
+    For small shapes the variate often underflows to 0: :func:`log_gamma` gives its log."""
+    boost = 1.0
+    if shape < 1.0:
+        # Gamma(a) = Gamma(a + 1) * U^(1/a): keeps the squeeze efficient for small shapes.
+        boost = uniform(key, counter) ** (1.0 / shape)
+        counter += 1
+        shape += 1.0
+    d, v, counter = _marsaglia_tsang(key, counter, shape)
+    return boost * d * v, counter
+
+
+@njit(cache=True, error_model="numpy")
+def log_gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
+    """The log of the variate :func:`gamma` draws from the same counters (and the same next
+    counter), finite where that variate underflows: -inf only for shapes below ~1e-306."""
+    log_boost = 0.0
+    if shape < 1.0:
+        log_boost = np.log(uniform(key, counter)) / shape
+        counter += 1
+        shape += 1.0
+    d, v, counter = _marsaglia_tsang(key, counter, shape)
+    return log_boost + np.log(d) + np.log(v), counter
 
 
 @njit(cache=True, error_model="numpy")
@@ -205,10 +227,12 @@ def draw_parameters(
 
     Entry ``u`` acts on ``out[index[u] : index[u] + width[u]]`` with form ``form[u]``:
     ``UNIFORM`` on ``[low, high]``; ``NORMAL`` nominal + Normal(0, spread) and ``LOGNORMAL``
-    nominal * exp(Normal(0, spread)), both clipped to ``[low, high]``; ``BETA`` each entry
-    Beta with the nominal mean (clamped to [0.01, 0.99]) and concentration ``spread``;
-    ``DIRICHLET`` Dirichlet(spread * nominal weights), zero weights staying zero;
-    ``NORMALISE`` rescales the slice to sum 1.
+    nominal * exp(Normal(0, spread)) (0 stays 0), both clipped to ``[low, high]``; ``BETA``
+    each entry Beta with the nominal mean (clamped to [0.01, 0.99]) and concentration
+    ``spread``; ``DIRICHLET`` Dirichlet(spread * nominal weights), zero weights staying
+    zero; ``NORMALISE`` rescales the slice to sum 1 (weights all drawn to 0 become equal
+    weights). For finite ``low`` and ``high`` and the concentrations a scenario allows,
+    every value is finite and in range.
     """
     out[:] = nominal
     counter = 0
@@ -220,33 +244,81 @@ def draw_parameters(
         elif form[u] == NORMAL or form[u] == LOGNORMAL:
             shock = spread[u] * standard_normal(key, counter)
             counter += 1
-            value = out[at] + shock if form[u] == NORMAL else out[at] * np.exp(shock)
+            if form[u] == NORMAL:
+                value = out[at] + shock
+            elif out[at] == 0.0:
+                value = 0.0  # not 0 * exp(shock), which is NaN once exp overflows
+            else:
+                value = out[at] * np.exp(shock)
             out[at] = min(max(value, low[u]), high[u])
         elif form[u] == BETA:
             for k in range(at, at + width[u]):
                 mean = min(max(out[k], BETA_MEAN_MIN), BETA_MEAN_MAX)
-                above, counter = gamma(key, counter, spread[u] * mean)
-                below, counter = gamma(key, counter, spread[u] * (1.0 - mean))
-                out[k] = above / (above + below)
+                out[k], counter = _beta(key, counter, spread[u] * mean, spread[u] * (1.0 - mean))
         elif form[u] == DIRICHLET:
             counter = _dirichlet(out[at : at + width[u]], spread[u], key, counter)
         else:
-            weights = out[at : at + width[u]]
-            weights /= weights.sum()
+            _normalise(out[at : at + width[u]])
+
+
+@njit(cache=True, error_model="numpy")
+def _beta(key: np.uint64, counter: int, a: float, b: float) -> tuple[float, int]:
+    """A Beta(a, b) variate as a ratio of gammas, and the next free counter. When both
+    gammas underflow to 0 (tiny shapes) the ratio is taken from their logs instead."""
+    first = counter
+    above, counter = gamma(key, counter, a)
+    second = counter
+    below, counter = gamma(key, counter, b)
+    if above + below > 0.0:
+        return above / (above + below), counter
+    log_above, _ = log_gamma(key, first, a)
+    log_below, _ = log_gamma(key, second, b)
+    return 1.0 / (1.0 + np.exp(log_below - log_above)), counter
 
 
 @njit(cache=True, error_model="numpy")
 def _dirichlet(weights: np.ndarray, concentration: float, key: np.uint64, counter: int) -> int:
     """Replace ``weights`` (summing to 1) in place by a Dirichlet(concentration * weights)
-    draw; returns the next free counter."""
+    draw; returns the next free counter.
+
+    A gamma that underflows to 0 keeps its (negative, finite) log in its place; if every
+    gamma underflowed, the weights come from the logs (relative to the largest), otherwise
+    the underflowed ones are 0, as their share is below the float range."""
     total = 0.0
     for k in range(weights.shape[0]):
         if weights[k] > 0.0:
-            weights[k], counter = gamma(key, counter, concentration * weights[k])
-            total += weights[k]
+            shape = concentration * weights[k]
+            value, after = gamma(key, counter, shape)
+            if value > 0.0:
+                weights[k] = value
+                total += value
+            else:
+                weights[k], _ = log_gamma(key, counter, shape)
+                weights[k] = min(weights[k], -1.0)  # a log marks itself by its sign
+            counter = after
+    if total > 0.0:
+        for k in range(weights.shape[0]):
+            weights[k] = weights[k] / total if weights[k] > 0.0 else 0.0
+        return counter
+    largest = -np.inf
     for k in range(weights.shape[0]):
-        weights[k] /= total
+        if weights[k] < 0.0:
+            largest = max(largest, weights[k])
+    for k in range(weights.shape[0]):
+        weights[k] = np.exp(weights[k] - largest) if weights[k] < 0.0 else 0.0
+    _normalise(weights)
     return counter
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _normalise(weights: np.ndarray) -> None:
+    """Rescale ``weights`` (>= 0) to sum 1; all 0 become equal weights (no issue counts
+    more than another), not 0 / 0."""
+    total = weights.sum()
+    if total > 0.0:
+        weights /= total
+    else:
+        weights[:] = 1.0 / weights.shape[0]
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -3,8 +3,12 @@
 On a contact's date the first mover's negotiator proposes and the other side accepts or
 counter-proposes; the day after, the principals approve an agreed framework or review the
 talks (design.md section 2). After the outcome, trust and sidelining are settled and the
-scenario's consequences fire on their dates. A :class:`mesa.DataCollector` keeps one row
-per day; :attr:`SummitModel.events` is the dated account.
+scenario's consequences fire on their dates. :meth:`SummitModel.step` moves on one day
+(the page's Step); :meth:`SummitModel.run` jumps from one day on which something happens
+to the next, so a run costs what its events cost, not its days. A
+:class:`mesa.DataCollector` keeps one row per day on which something happened (and the
+first and last day): nothing changes on the days between, whose row would repeat the one
+before. :attr:`SummitModel.events` is the dated account.
 
 The model reads its parameters from the same flat vector as the Monte Carlo kernel and its
 noise from the same draws, so both drivers reach the same outcome (tested).
@@ -112,6 +116,7 @@ class SummitModel(mesa.Model):
         self.today = scenario.start
         self.end = scenario.summit
         self.contacts_held: list[ContactRecord] = []
+        self._next_contact = 0  # the first contact whose date has not come yet
         self.latest: list[np.ndarray | None] = [None, None]
         self.outcome: Outcome | None = None
         self.sidelined: list[str] = []
@@ -201,23 +206,40 @@ class SummitModel(mesa.Model):
         self._process_day()
 
     def run(self) -> Outcome:
-        """Step until the last consequence has fired; return the outcome."""
+        """Process every day on which something happens, jumping over the days between,
+        until the last consequence has fired; return the outcome."""
         while self.running:
-            self.step()
+            self.today = self._next_busy_day()
+            self._process_day()
         assert self.outcome is not None
         return self.outcome
 
+    def _next_busy_day(self) -> date:
+        """The next day with a contact, a scheduled judgement or a dated event, or the
+        summit date (or last consequence) that ends the calendar."""
+        days = [self.end, *self._agenda, *self._account]
+        contacts = self.setup.contacts
+        if self.outcome is None and self._next_contact < len(contacts):
+            days.append(contacts[self._next_contact].date)
+        return max(min(days), self.today + _DAY)
+
     def _process_day(self) -> None:
-        for action in self._agenda.pop(self.today, []):
+        actions = self._agenda.pop(self.today, [])
+        for action in actions:
             action()
-        for t, contact in enumerate(self.setup.contacts):
-            if contact.date == self.today and self.outcome is None:
-                self._hold_contact(t)
-        self.events.extend(self._account.pop(self.today, []))
-        self._state = self._day_state()
-        self.datacollector.collect(self)
+        contacts = self.setup.contacts
+        # contact dates strictly increase: at most one falls on a day
+        if self._next_contact < len(contacts) and contacts[self._next_contact].date == self.today:
+            self._next_contact += 1
+            if self.outcome is None:
+                self._hold_contact(self._next_contact - 1)
+        happened = self._account.pop(self.today, [])
+        self.events.extend(happened)
         if self.outcome is not None and self.today >= self.end and not self._account:
             self.running = False
+        if actions or happened or not self.running or self.today == self.setup.start:
+            self._state = self._day_state()
+            self.datacollector.collect(self)
 
     def _log(self, day: date, kind: str, text: str) -> None:
         self._account[day].append(Event(day, kind, text))

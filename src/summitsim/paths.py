@@ -9,7 +9,7 @@ Grammar (actor ids are principal or negotiator ids of the scenario)::
                                a negotiator's concession (0, inf) and hawkishness [0, 1]
                                (on a side without a negotiator: its principal's)
     ACTOR.ideal.ISSUE          one issue's ideal point, [0, 1]
-    ACTOR.salience.ISSUE       one issue's raw (unnormalised) weight, [0, inf)
+    ACTOR.salience.ISSUE       one issue's raw (unnormalised) weight, [0, 1e6]
 
 >>> parse_assignment("putin.softness=0.8")
 ('putin.softness', 0.8)
@@ -18,6 +18,7 @@ Grammar (actor ids are principal or negotiator ids of the scenario)::
 """
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -70,10 +71,11 @@ class ParameterPath:
         return self.range.text()
 
     def clip(self, value: float) -> float:
-        """``value`` clipped into the range; an open end clips to CLIP_MARGIN inside it."""
+        """``value`` clipped into the range; an open end clips to CLIP_MARGIN inside it, an
+        infinite one to the largest float (infinity is never a value of a field)."""
         low = self.low + CLIP_MARGIN if self.low_open else self.low
         high = self.high - CLIP_MARGIN if self.high_open else self.high
-        return min(max(value, low), high)
+        return min(max(value, low), min(high, sys.float_info.max))
 
 
 def _fields_of(scenario: Scenario, side: int, role: str) -> tuple[str, ...]:

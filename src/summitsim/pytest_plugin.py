@@ -1,19 +1,31 @@
 """A pytest plugin: scenario files that carry an ``expect:`` block become test items.
 
 Installed with summitsim (entry point ``pytest11``), so ``pytest scenarios/`` in any
-project asserts its scenarios the way ``summitsim check`` does. A YAML file is collected
-when its top level has both ``schema`` and ``expect`` keys.
+project asserts its scenarios the way ``summitsim check`` does. Other YAML files of a
+project are left alone, as cheaply as possible: a ``.yaml``/``.yml`` file is looked at
+only if it is a regular file whose text has ``schema:`` and ``expect:`` at the start of a
+line (read from its first bytes alone when it is over the scenario size limit); only then
+is it read with the scenario's safe loader, and collected when its top level has both
+keys. A file that shows both keys but does not load (bad YAML, a value out of range) is
+a scenario that is broken: it becomes a failing item with the message ``summitsim
+validate`` gives, so a regression test never silently disappears.
 """
 
 from __future__ import annotations
 
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
+from summitsim.safeyaml import MAX_FILE_BYTES, read_document
 from summitsim.scenario import ScenarioError
+
+#: What is read of a file over the size limit to see whether it claims to be a scenario.
+HEAD_BYTES = 64 * 1024
+_TOP_LEVEL_KEY = re.compile(rb"^(schema|expect)[ \t]*:", re.MULTILINE)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -22,12 +34,27 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return None
 
 
-def _declares_expectations(path: Path) -> bool:
-    """Top-level keys only, read with the safe loader; unreadable files are not collected."""
+def _shows_both_keys(path: Path) -> bool:
+    """The cheap test: a regular file with ``schema:`` and ``expect:`` starting lines."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        with path.open("rb") as file:
+            text = file.read(HEAD_BYTES if info.st_size > MAX_FILE_BYTES else MAX_FILE_BYTES)
+    except OSError:
         return False
+    return {match[1] for match in _TOP_LEVEL_KEY.finditer(text)} == {b"schema", b"expect"}
+
+
+def _declares_expectations(path: Path) -> bool:
+    """A scenario with an ``expect:`` block, or a broken file that shows both keys."""
+    if not _shows_both_keys(path):
+        return False
+    try:
+        document = read_document(path)
+    except ScenarioError:
+        return True  # it says it is a scenario: its item fails with the reason
     return isinstance(document, dict) and "schema" in document and "expect" in document
 
 
@@ -50,7 +77,9 @@ class ScenarioExpectations(pytest.Item):
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: str | None = None
     ) -> str:
-        if isinstance(excinfo.value, (ExpectationFailure, ScenarioError)):
+        if isinstance(excinfo.value, ScenarioError):
+            return f"summitsim validate: error: {excinfo.value}"
+        if isinstance(excinfo.value, ExpectationFailure):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 

@@ -1,15 +1,9 @@
-"""Scenario files: the schema of design.md section 3, safe loading and clear errors.
+"""Scenario files: the schema of design.md section 3, its validation and clear errors.
 
-A scenario is read in three steps, and nothing in the file ever executes:
-
-1. the YAML text is *composed* into a node tree with the safe loader (the C one when
-   available); every tag must be a plain YAML tag, and the tree's size with every alias
-   expanded must stay under :data:`MAX_NODES` (a "billion laughs" file is refused, not
-   expanded);
-2. the tree is *constructed* into plain Python data, and a map from field paths to line
-   numbers is kept for the messages;
-3. the data is validated by the pydantic models below (unknown fields are errors) and
-   by the cross-checks between fields (ids, dates, parameter paths).
+A scenario is read safely by :mod:`summitsim.safeyaml` (size guard, safe loader, plain
+tags, bounded aliases, line numbers), then validated by the pydantic models below
+(unknown fields are errors) and by the cross-checks between fields (ids, dates,
+parameter paths). Nothing in a file ever executes.
 
 Any bad input raises :class:`ScenarioError`, whose text names the file, the line where
 the YAML gives it, the field path and what is allowed.
@@ -20,11 +14,9 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -36,66 +28,23 @@ from pydantic import (
     model_validator,
 )
 
-#: The largest scenario, in YAML nodes with every alias expanded, that is read at all.
-MAX_NODES = 100_000
+from summitsim.errors import Loc, ScenarioError
+from summitsim.safeyaml import (
+    DATE_WORDS,
+    LineMap,
+    read_text,
+    read_yaml,
+)
+from summitsim.safeyaml import MAX_FILE_BYTES as MAX_FILE_BYTES
+from summitsim.safeyaml import MAX_NODES as MAX_NODES
+from summitsim.safeyaml import read_document as read_document
+from summitsim.safeyaml import read_scenario_bytes as read_scenario_bytes
 
-#: A position in the scenario's data: mapping keys and list indices, as pydantic gives them.
-Loc = tuple[str | int, ...]
-
-# The C loader is a drop-in replacement for the pure-Python one, only faster.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# The tags the safe constructor turns into plain data; merge ("<<") and value ("=") keys
-# are handled by the constructor without a registered function.
-_PLAIN_TAGS = frozenset(tag for tag in yaml.SafeLoader.yaml_constructors if tag) | {
-    "tag:yaml.org,2002:merge",
-    "tag:yaml.org,2002:value",
-}
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class ScenarioError(Exception):
-    """Bad input, as one clear message: file, line (when known), field path, what is allowed.
-
-    ``loc`` is the position in the scenario's data (``("sides", 1, "principal",
-    "softness")``); ``field`` is its text (``sides[1].principal.softness``) or, for input
-    that is not part of a file (``--set``, ``--over``), the text the user gave.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        line: int | None = None,
-        field: str | None = None,
-        loc: Loc = (),
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-        self.loc = tuple(loc)
-        self.field = field if field is not None else (field_path(self.loc) or None)
-
-    def __str__(self) -> str:
-        where = self.file or ""
-        if self.line is not None:
-            where = f"{where}:{self.line}" if where else f"line {self.line}"
-        return ": ".join([part for part in (where, self.field) if part] + [self.message])
-
-
-def field_path(loc: Iterable[str | int]) -> str:
-    """The text of a data position: ``("sides", 1, "principal")`` -> ``sides[1].principal``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
+#: The longest span of days a scenario may cover: the talks (start to summit) and a
+#: consequence after the summit (``after_days``, or ``on`` counted from the summit).
+MAX_DAYS = 36_500
+#: The most trials ``expect:`` may ask for (20,000 is the default).
+MAX_EXPECT_TRIALS = 100_000_000
 
 # -- value types -----------------------------------------------------------------------
 
@@ -150,9 +99,16 @@ RANGES: dict[str, Range] = {
     "concession": POSITIVE,
     "hawkishness": UNIT,
     "ideal": UNIT,
-    "salience": NON_NEGATIVE,
+    # Raw weights are normalised by their sum: far below the float range, so no sum
+    # overflows (1e308 + 1e308 is inf, and every weight would become 0).
+    "salience": Range(0.0, 1e6),
     "noise": NON_NEGATIVE,
 }
+
+#: Concentrations the Beta and Dirichlet draws handle: below 1e-3 even the logs of their
+#: gamma variates leave the float range for some issue, above 1e6 the draw is the nominal
+#: value to six digits anyway.
+CONCENTRATION = Range(1e-3, 1e6)
 
 
 def _described(value: object) -> str:
@@ -199,11 +155,13 @@ def _number(bounds: Range) -> Any:
     return _scalar(float, bounds, bounds.text())
 
 
-def _whole(minimum: int) -> Any:
-    return _scalar(int, Range(minimum), f"a whole number >= {minimum}")
+def _whole(minimum: int, maximum: int | None = None, unit: str = "") -> Any:
+    if maximum is None:
+        return _scalar(int, Range(minimum), f"a whole number >= {minimum}")
+    words = f"a whole number from {minimum} to {maximum:,}" + (f" ({unit})" if unit else "")
+    return _scalar(int, Range(minimum, maximum), words)
 
 
-DATE_WORDS = "a date like 2025-10-16"
 ID_WORDS = "an id: a letter or digit, then letters, digits, '_' or '-'"
 
 
@@ -225,6 +183,8 @@ Unit = _number(UNIT)
 HalfOpenUnit = _number(RANGES["reservation"])
 Positive = _number(POSITIVE)
 NonNegative = _number(NON_NEGATIVE)
+Weight = _number(RANGES["salience"])
+Concentration = _number(CONCENTRATION)
 AnyNumber = _number(Range(-math.inf, math.inf))
 Id = Annotated[
     str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), Allowed(ID_WORDS)
@@ -280,8 +240,8 @@ class Principal(_Section):
     name: Text
     ideal: Annotated[dict[str, Unit], Allowed("a mapping from each issue id to a number in [0, 1]")]
     salience: Annotated[
-        dict[str, NonNegative],
-        Allowed("a mapping from each issue id to a number >= 0, not all 0"),
+        dict[str, Weight],
+        Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
     ]
     reservation: HalfOpenUnit
     softness: Unit = 0.0
@@ -347,7 +307,7 @@ class Consequence(_Section):
     by: Id | None = None
     who: Id | None = None
     on: Day | None = None
-    after_days: _whole(0) | None = None
+    after_days: _whole(0, MAX_DAYS, "100 years") | None = None
     text: Text
 
 
@@ -358,8 +318,8 @@ class Uncertainty(_Section):
     """How one parameter varies between Monte Carlo trials: exactly one form.
 
     ``uniform`` [low, high] and ``normal_sd`` / ``lognormal_sd`` (both clipped to the
-    field's range) for scalar paths; ``concentration`` c > 0 for ``ACTOR.ideal`` (Beta per
-    issue) and ``ACTOR.salience`` (Dirichlet)."""
+    field's range) for scalar paths; ``concentration`` c in [1e-3, 1e6] for ``ACTOR.ideal``
+    (Beta per issue) and ``ACTOR.salience`` (Dirichlet)."""
 
     uniform: (
         Annotated[
@@ -371,7 +331,7 @@ class Uncertainty(_Section):
     ) = None
     normal_sd: NonNegative | None = None
     lognormal_sd: NonNegative | None = None
-    concentration: Positive | None = None
+    concentration: Concentration | None = None
 
     @property
     def forms(self) -> list[str]:
@@ -400,7 +360,7 @@ class Expect(_Section):
     outcome: Outcome | None = None
     by: Id | None = None
     p_summit: Bounds | None = None
-    trials: _whole(1) = 20000
+    trials: _whole(1, MAX_EXPECT_TRIALS) = 20000
     seed: _whole(0) = 0
 
     @model_validator(mode="before")
@@ -618,10 +578,24 @@ def _check_principals(scenario: Scenario) -> None:
                 )
 
 
+def _days_after(day: date, days: int) -> date:
+    """``day`` plus ``days``, or the last date there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _check_dates(scenario: Scenario) -> None:
     start, summit = scenario.start, scenario.summit
     _require(
         start < summit, ("summit",), f"{summit} is not after start {start}", "a date after start"
+    )
+    _require(
+        summit <= _days_after(start, MAX_DAYS),
+        ("summit",),
+        f"{summit} is more than {MAX_DAYS:,} days after start {start}",
+        f"a date from {_days_after(start, 1)} to {_days_after(start, MAX_DAYS)}",
     )
     window = f"a date from start ({start}) to before the summit ({summit})"
     previous: date | None = None
@@ -697,6 +671,26 @@ def _check_consequences(scenario: Scenario) -> None:
             f"{consequence.on} is before start",
             f"a date on or after {scenario.start}",
         )
+        _check_consequence_bound(scenario, consequence, at)
+
+
+def _check_consequence_bound(scenario: Scenario, consequence: Consequence, at: Loc) -> None:
+    """A consequence falls at most MAX_DAYS after the summit (the latest outcome date), on
+    a date the calendar has: the run walks to it."""
+    summit, latest = scenario.summit, _days_after(scenario.summit, MAX_DAYS)
+    _require(
+        consequence.on is None or consequence.on <= latest,
+        (*at, "on"),
+        f"{consequence.on} is more than {MAX_DAYS:,} days after the summit",
+        f"a date from {scenario.start} to {latest}",
+    )
+    room = (date.max - summit).days
+    _require(
+        consequence.after_days is None or consequence.after_days <= room,
+        (*at, "after_days"),
+        f"{consequence.after_days} days after the summit ({summit}) is past {date.max}",
+        f"at most {room} days here",
+    )
 
 
 def _check_uncertainty(scenario: Scenario) -> None:
@@ -842,170 +836,6 @@ def _from_validation(error: ValidationError) -> ScenarioError:
     return ScenarioError(message, loc=tuple(part for part in first["loc"] if part != "[key]"))
 
 
-# -- YAML, safely ------------------------------------------------------------------------
-
-
-class LineMap:
-    """Line numbers (1-based) of the fields of a composed YAML document, by data position.
-
-    Built from the node tree, so it also refuses duplicate keys (which YAML loaders
-    silently resolve to the last one)."""
-
-    #: Positions deeper than any field of the schema are not mapped.
-    DEPTH = 6
-
-    def __init__(self, root: yaml.Node) -> None:
-        self._lines: dict[Loc, int] = {}
-        #: The node at each mapped position.
-        self.nodes: dict[Loc, yaml.Node] = {}
-        self._visit(root, (), root.start_mark.line + 1)
-
-    def _visit(self, node: yaml.Node, loc: Loc, line: int) -> None:
-        self._lines.setdefault(loc, line)
-        self.nodes.setdefault(loc, node)
-        if len(loc) >= self.DEPTH:
-            return
-        if isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._visit(item, (*loc, index), item.start_mark.line + 1)
-        elif isinstance(node, yaml.MappingNode):
-            self._visit_mapping(node, loc, line)
-
-    def _visit_mapping(self, node: yaml.MappingNode, loc: Loc, line: int) -> None:
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.tag == "tag:yaml.org,2002:merge":
-                merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
-                for source in merged:
-                    self._visit(source, loc, line)
-            elif isinstance(key, yaml.ScalarNode):
-                key_line = key.start_mark.line + 1
-                if key.value in seen:
-                    raise ScenarioError(
-                        f"duplicate key {key.value!r}; allowed: each key once per mapping",
-                        loc=(*loc, key.value),
-                        line=key_line,
-                    )
-                seen.add(key.value)
-                self._visit(value, (*loc, key.value), key_line)
-
-    def line(self, loc: Loc) -> int | None:
-        """The line of ``loc``, or of its nearest enclosing position that the file gives."""
-        for length in range(len(loc), -1, -1):
-            if loc[:length] in self._lines:
-                return self._lines[loc[:length]]
-        return None
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _tag_text(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!")
-
-
-def _check_node(node: yaml.Node) -> None:
-    """A plain YAML tag (and mapping keys read as strings)."""
-    if node.tag not in _PLAIN_TAGS:
-        raise ScenarioError(
-            f"YAML tag {_tag_text(node.tag)} is not allowed; allowed: plain "
-            "YAML (mappings, lists, strings, numbers, dates)",
-            line=node.start_mark.line + 1,
-        )
-    if isinstance(node, yaml.MappingNode):
-        # YAML 1.1 reads a plain `on:` (and yes/no/off) as a boolean; as a key it is a
-        # field name (a consequence's `on`).
-        for key, _ in node.value:
-            if key.tag == _BOOL_TAG:
-                key.tag = _STR_TAG
-
-
-def _check_nodes(root: yaml.Node) -> None:
-    """Check every node's tag, and refuse a tree that aliases expand past :data:`MAX_NODES`
-    or that contains itself. Each distinct node is visited once (sizes are memoised), so
-    a "billion laughs" file costs only as much as its text."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        key = id(node)
-        if closing:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
-            if sizes[key] > MAX_NODES:
-                raise ScenarioError(
-                    f"the aliases here expand to more than {MAX_NODES:,} YAML nodes; allowed: "
-                    "a scenario of ordinary size",
-                    line=node.start_mark.line + 1,
-                )
-        elif key not in sizes:
-            if key in open_nodes:
-                raise ScenarioError(
-                    "an alias refers to a node that contains it; allowed: "
-                    "aliases of complete values",
-                    line=node.start_mark.line + 1,
-                )
-            _check_node(node)
-            open_nodes.add(key)
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children(node))
-
-
-def _check_dates_readable(lines: "LineMap", loader: yaml.SafeLoader) -> None:
-    """Every date the schema can hold is a real date (YAML reads 2025-02-30 as one)."""
-    for loc, node in lines.nodes.items():
-        if node.tag == _TIMESTAMP_TAG:
-            try:
-                loader.construct_object(node)
-            except ValueError as error:
-                raise ScenarioError(
-                    f"{node.value} is not a valid date ({error}); allowed: {DATE_WORDS}",
-                    loc=loc,
-                    line=lines.line(loc),
-                ) from None
-
-
-def _syntax_error(error: yaml.YAMLError) -> ScenarioError:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    context = getattr(error, "context", None)
-    where = f" at column {mark.column + 1}" if mark else ""
-    message = f"YAML syntax error{where}: {problem}" + (f" ({context})" if context else "")
-    return ScenarioError(message + "; allowed: valid YAML", line=mark.line + 1 if mark else None)
-
-
-def _read_yaml(text: str) -> tuple[Any, LineMap | None]:
-    """The document's data and its line map (None for an empty file); compose, check,
-    then construct."""
-    loader = _SafeLoader(text)
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.YAMLError as error:
-            raise _syntax_error(error) from None
-        except RecursionError:
-            raise ScenarioError("nested too deeply; allowed: ordinary YAML nesting") from None
-        if root is None:
-            return None, None
-        _check_nodes(root)
-        lines = LineMap(root)
-        _check_dates_readable(lines, loader)
-        try:
-            return loader.construct_document(root), lines
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as error:
-            if isinstance(error, yaml.YAMLError):
-                raise _syntax_error(error) from None
-            raise ScenarioError(f"unreadable value ({error}); allowed: plain YAML") from None
-    finally:
-        loader.dispose()
-
-
 def _validate(data: Any) -> Scenario:
     if data is None:
         raise ScenarioError(
@@ -1044,33 +874,15 @@ def _build(source: str, sha256: str, read: Any) -> Scenario:
 def parse_scenario(text: str, source: str = "<string>") -> Scenario:
     """A scenario from YAML text; ``source`` names it in messages. Raises ScenarioError."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _build(source, digest, lambda: _read_yaml(text))
+    return _build(source, digest, lambda: read_yaml(text))
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
     """A scenario from a YAML file (UTF-8). Raises ScenarioError for any bad input,
-    including a missing file or a directory."""
+    including a missing file, a directory, a FIFO or device, or a file that is too large."""
     name = os.fspath(path)
-    try:
-        content = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(
-            "no such file; allowed: the path of a YAML scenario file", file=name
-        ) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a directory; allowed: a YAML scenario file", file=name) from None
-    except OSError as error:
-        raise ScenarioError(
-            f"cannot be read ({error.strerror or error}); allowed: a readable YAML scenario file",
-            file=name,
-        ) from None
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(
-            f"byte {error.start} is not UTF-8 text; allowed: a UTF-8 YAML file", file=name
-        ) from None
-    return _build(name, hashlib.sha256(content).hexdigest(), lambda: _read_yaml(text))
+    content, text = read_text(name)
+    return _build(name, hashlib.sha256(content).hexdigest(), lambda: read_yaml(text))
 
 
 def scenario_from_data(

@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from summitsim.held import hold
 from summitsim.paths import get_value, resolve, scalar_paths, with_values
 from summitsim.scenario import Scenario
-from summitsim.sweep import estimate_p_summit, held_fixed
+from summitsim.sweep import estimate_p_summit
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _one(scenario: Scenario, path: str, step: float, trials: int, seed: int) -> 
     where = resolve(scenario, path)
     value = float(get_value(scenario, where))
     low, high = where.clip(value - step), where.clip(value + step)
-    fixed = held_fixed(scenario, [path])
+    fixed = hold(scenario, [path])
     p_low, p_high = (
         estimate_p_summit(with_values(fixed, {path: v}), trials, seed)[0] / trials
         for v in (low, high)

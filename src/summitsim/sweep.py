@@ -33,6 +33,7 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.checkpoints import Checkpoints, locked
+from summitsim.held import hold
 from summitsim.kernel import COUNT_COLUMNS, count
 from summitsim.paths import parse_range, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
@@ -122,19 +123,6 @@ class Grid:
         return [[path, list(values)] for path, values in zip(self.paths, self.values)]
 
 
-def held_fixed(scenario: Scenario, swept: Sequence[str]) -> Scenario:
-    """The scenario without the ``uniform`` uncertainty of the swept paths."""
-    dropped = {
-        path
-        for path in swept
-        if path in scenario.uncertainty and scenario.uncertainty[path].uniform is not None
-    }
-    if not dropped:
-        return scenario
-    kept = {path: spec for path, spec in scenario.uncertainty.items() if path not in dropped}
-    return scenario.model_copy(update={"uncertainty": kept})
-
-
 @dataclass(frozen=True)
 class BlockTask:
     """Block ``block`` of grid point ``point``: ``trials`` trials."""
@@ -193,10 +181,9 @@ class SweepPlan:
     def point_arrays(self) -> PointArrays:
         """The compiled scenario at every grid point, compiled when first used; validated
         here at the corners of the grid (a value out of a field's range is bad input, and
-        field ranges are intervals). A swept path is held at its grid value: a ``uniform``
-        uncertainty on it, which would ignore that value, is dropped; ``normal_sd`` and
-        ``lognormal_sd`` stay, centred on the grid value."""
-        arrays = PointArrays(held_fixed(self.scenario, self.grid.paths), self.grid)
+        field ranges are intervals). A swept path is held at its grid value
+        (:func:`summitsim.held.hold`)."""
+        arrays = PointArrays(hold(self.scenario, self.grid.paths), self.grid)
         for corner in self.grid.corners():
             arrays.compile(corner)
         return arrays

@@ -33,11 +33,12 @@ from summitsim.analysis import wilson_interval
 from summitsim.demo import panels
 from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
+from summitsim.held import hold
 from summitsim.model import SummitModel
 from summitsim.paths import get_value, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
-from summitsim.sweep import Grid, SweepPlan, held_fixed, run_sweep
+from summitsim.sweep import Grid, SweepPlan, run_sweep
 
 #: (field, low, high, step) of the sliders per principal and per negotiator.
 PRINCIPAL_SLIDERS = (
@@ -99,16 +100,16 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
 
 
 def with_sliders(scenario_file: str, values: dict[str, float]) -> Scenario:
-    """The scenario with the slider values. A slider moved away from the file's value pins
-    that value: its ``uniform`` uncertainty, which would ignore the slider in a seeded run
-    and in the curve, is not drawn (as for a swept path)."""
+    """The scenario with the slider values. A slider moved away from the file's value is
+    held there, as ``run --set`` holds a value (:func:`summitsim.held.hold`); the others
+    keep the file's uncertainty."""
     written = load_scenario(scenario_file)
     moved = [
         path
         for path, value in values.items()
         if value != get_value(written, resolve(written, path))
     ]
-    return held_fixed(with_values(written, values), moved)
+    return hold(with_values(written, values), moved)
 
 
 class ClassroomModel(SummitModel):
