@@ -27,7 +27,7 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.atomic import write_text
-from summitsim.kernel import COUNT_COLUMNS, count
+from summitsim.kernel import COMPILING_NOTICE, COUNT_COLUMNS, count, warm_up
 from summitsim.paths import parse_range, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 
@@ -234,6 +234,8 @@ class SweepResult:
     elapsed_s: float
     backend: str
     computed_trials: int = 0
+    #: Seconds of ``elapsed_s`` spent loading or compiling the kernel (0 if not measured).
+    compile_s: float = 0.0
 
 
 def run_sweep(
@@ -254,6 +256,12 @@ def run_sweep(
     for (point, _), block_counts in finished.items():
         counts[point] += block_counts
     todo = [task for task in tasks if (task.point, task.block) not in finished]
+    # Compile (or load) the kernel before the bar starts, saying so on a cache miss, and
+    # time it apart: the speed reported is then that of the trials. Dask workers compile
+    # in their own processes, so only the local backend warms up here.
+    compile_s = 0.0
+    if backend is local_backend and todo:
+        compile_s = warm_up(arrays[todo[0].point], lambda: _notice(COMPILING_NOTICE, progress))
     bar = _progress_bar(sum(task.trials for task in tasks), progress)
     bar.update(sum(task.trials for task in tasks) - sum(task.trials for task in todo))
 
@@ -268,8 +276,19 @@ def run_sweep(
     finally:
         bar.close()
     return SweepResult(
-        plan, counts, time.perf_counter() - started, backend_name, sum(task.trials for task in todo)
+        plan,
+        counts,
+        time.perf_counter() - started,
+        backend_name,
+        sum(task.trials for task in todo),
+        compile_s,
     )
+
+
+def _notice(text: str, enabled: bool) -> None:
+    """One line on stderr, where the progress bar goes (and silenced with it)."""
+    if enabled:
+        print(text, file=sys.stderr, flush=True)
 
 
 def _progress_bar(total: int, enabled: bool) -> tqdm:
