@@ -10,6 +10,10 @@ All figures come from one run of this script, so ratios compare like with like:
 * Mesa-model runs/s: the agent model on Monte Carlo trials of the same scenario, and the
   kernel/Mesa ratio per trial;
 * ``summitsim run`` start-up, cold (empty numba cache) and warm;
+* the README's first command (``uv run summitsim sweep ... --trials 100000``): on a fresh
+  ``git clone`` of this repository's last commit (uv creates the environment, installs from
+  its package cache and compiles bytecode, then numba compiles the kernel), with an empty
+  numba cache, and warm; and the kernel's compile time from the cold run's manifest;
 * the Dask overhead against threads and the peak memory of 10^7 and 10^8 trials
   (``benchmark_memory.py``).
 
@@ -22,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +47,15 @@ from summitsim.sweep import Grid, SweepPlan, run_sweep
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
 CLI = str(Path(sys.executable).parent / "summitsim")
+#: The README's first command, after ``uv run summitsim``.
+FIRST_COMMAND = [
+    "sweep",
+    "scenarios/budapest_2025.yaml",
+    "--over",
+    "putin.softness=0:1:21",
+    "--trials",
+    "100000",
+]
 
 
 def best_rate(work: int, run, repeats: int = 3) -> float:
@@ -130,6 +144,52 @@ def run_startup(cold: bool, through_uv: bool = False) -> float:
     return min(times)
 
 
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    """Wall seconds of ``command`` and its standard error."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, done.stderr
+
+
+def _uv_seconds(stderr: str, what: str) -> float | None:
+    """The seconds uv reports for ``what`` ("Installed", "Bytecode compiled") in ``stderr``."""
+    found = re.search(rf"{what} [\d,]+ \w+ in ([\d.]+)(m?s)", stderr)
+    if not found:
+        return None
+    return float(found.group(1)) / (1000 if found.group(2) == "ms" else 1)
+
+
+def first_command() -> dict[str, float | None]:
+    """Seconds of the README's first command, ``uv run summitsim sweep ...``, as typed:
+
+    * ``fresh_clone``: in a fresh ``git clone`` of the last commit, so uv creates
+      ``.venv`` (from its package cache: nothing to download when warm), compiles the
+      bytecode, and numba compiles the kernel into the clone's empty cache; with uv's own
+      figures for the install and the bytecode;
+    * ``cold_numba_cache``: in this environment with an empty ``NUMBA_CACHE_DIR``, with
+      the kernel's ``compile_s`` from that sweep's manifest;
+    * ``warm``: in this environment again (best of 3).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "NUMBA_CACHE_DIR")}
+    figures: dict[str, float | None] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        clone = Path(scratch) / "summitsim"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        seconds, stderr = _timed(["uv", "run", "summitsim", *FIRST_COMMAND, "--quiet"], clone, env)
+        figures["fresh_clone"] = seconds
+        figures["fresh_clone_uv_install"] = _uv_seconds(stderr, "Installed")
+        figures["fresh_clone_uv_bytecode"] = _uv_seconds(stderr, "Bytecode compiled")
+        out = Path(scratch) / "out"
+        command = ["uv", "run", "summitsim", *FIRST_COMMAND, "--quiet", "--out", str(out)]
+        cache = Path(scratch) / "numba-cache"
+        figures["cold_numba_cache"] = _timed(command, ROOT, {**env, "NUMBA_CACHE_DIR": str(cache)})[
+            0
+        ]
+        figures["kernel_compile"] = json.loads((out / "manifest.json").read_text())["compile_s"]
+        figures["warm"] = min(_timed(command, ROOT, env)[0] for _ in range(3))
+    return {k: None if v is None else round(v, 2) for k, v in figures.items()}
+
+
 def classroom_curve_seconds() -> float:
     """Seconds the classroom page takes to recompute its P(summit) curve after a slider
     moves (kernel warm; best of 3 distinct slider values, so no cached answer)."""
@@ -170,6 +230,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "results" / "benchmark.json"))
     args = parser.parse_args()
     quick = args.quick
+    # the machine may be shared: its load when the run starts says how far to trust it
+    load = [round(x, 2) for x in os.getloadavg()]
     kernel_tps = kernel_rate(2_000_000 if quick else 20_000_000)
     mesa_tps = mesa_rate(100 if quick else 1000)
     figures = {
@@ -193,6 +255,8 @@ def main() -> None:
             "warm": round(run_startup(cold=False), 2),
             "warm_through_uv_run": round(run_startup(False, through_uv=True), 2),
         },
+        "first_command_seconds": first_command(),
+        "load_average_at_start": load,
         **cluster_figures(quick),
         "command": "uv run python experiments/benchmark.py" + (" --quick" if quick else ""),
     }

@@ -73,7 +73,7 @@ def sensitivity_section(shown: int = 5) -> str:
 def benchmark_section() -> str:
     figures = json.loads((ROOT / "results" / "benchmark.json").read_text())
     sweep, dask, memory = figures["sweep"], figures["dask"], figures["peak_memory_mib"]
-    machine = figures["machine"]
+    machine, first = figures["machine"], figures["first_command_seconds"]
     rows = [
         (
             "Monte Carlo kernel (budapest_2025, uncertainty and noise drawn in the kernel)",
@@ -103,6 +103,25 @@ def benchmark_section() -> str:
             f"{figures['run_seconds']['warm_through_uv_run']:.2f} s",
         ),
         (
+            "the first command, `uv run summitsim sweep ... --trials 100000`, on a fresh "
+            "`git clone` (uv creates the environment from its package cache; numba compiles "
+            "the kernel)",
+            f"{first['fresh_clone']:.1f} s",
+        ),
+        (
+            "of which uv installing the packages and compiling their bytecode",
+            f"{first['fresh_clone_uv_install']:.1f} s and {first['fresh_clone_uv_bytecode']:.1f} s",
+        ),
+        (
+            "the same command, installed, with an empty numba cache",
+            f"{first['cold_numba_cache']:.1f} s",
+        ),
+        (
+            "of which compiling the Monte Carlo kernel (the manifest's `compile_s`)",
+            f"{first['kernel_compile']:.1f} s",
+        ),
+        ("the same command, warm", f"{first['warm']:.2f} s"),
+        (
             "the classroom page's P(summit) curve, recomputed after a slider moves",
             f"{figures['classroom_curve_seconds']:.2f} s",
         ),
@@ -119,9 +138,11 @@ def benchmark_section() -> str:
         ),
     ]
     table = "| measured | value |\n|---|---|\n" + "".join(f"| {a} | {b} |\n" for a, b in rows)
+    load = ", ".join(f"{x:g}" for x in figures["load_average_at_start"])
     return (
         f"On {machine['cpus']} cores ({machine['processor']}, numba {machine['numba']}, "
-        f"{machine['numba_threads']} threads), `{figures['command']}`:\n\n{table}"
+        f"{machine['numba_threads']} threads; load average {load} when it started), "
+        f"`{figures['command']}`:\n\n{table}"
     )
 
 

@@ -34,7 +34,7 @@ from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.checkpoints import Checkpoints, locked
 from summitsim.held import hold
-from summitsim.kernel import COUNT_COLUMNS, count
+from summitsim.kernel import COMPILING_NOTICE, COUNT_COLUMNS, count, warm_up
 from summitsim.paths import parse_range, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 
@@ -272,6 +272,8 @@ class SweepResult:
     elapsed_s: float
     backend: str
     computed_trials: int = 0
+    #: Seconds of ``elapsed_s`` spent loading or compiling the kernel (0 if not measured).
+    compile_s: float = 0.0
 
 
 def run_sweep(
@@ -292,7 +294,18 @@ def run_sweep(
         for point, block, block_counts in checkpoints.start(resume):
             counts[point] += block_counts
             finished.add((point, block))
-    todo = (task for task in plan.tasks() if (task.point, task.block) not in finished)
+    todo: Iterator[BlockTask] = (
+        task for task in plan.tasks() if (task.point, task.block) not in finished
+    )
+    # Compile (or load) the kernel before the bar starts, saying so on a cache miss, and
+    # time it apart: the speed reported is then that of the trials. Dask workers compile
+    # in their own processes, so only the local backend warms up here.
+    first = next(todo, None)
+    compile_s = 0.0
+    if first is not None:
+        if backend is local_backend:
+            compile_s = warm_up(arrays[first.point], lambda: _notice(COMPILING_NOTICE, progress))
+        todo = itertools.chain([first], todo)
     bar = _progress_bar(plan.trials * len(arrays), progress)
     bar.update(sum(plan.trials_in(block) for _, block in finished))
     computed = 0
@@ -309,7 +322,15 @@ def run_sweep(
         backend(plan, arrays, todo, done)
     finally:
         bar.close()
-    return SweepResult(plan, counts, time.perf_counter() - started, backend_name, computed)
+    return SweepResult(
+        plan, counts, time.perf_counter() - started, backend_name, computed, compile_s
+    )
+
+
+def _notice(text: str, enabled: bool) -> None:
+    """One line on stderr, where the progress bar goes (and silenced with it)."""
+    if enabled:
+        print(text, file=sys.stderr, flush=True)
 
 
 def _progress_bar(total: int, enabled: bool) -> tqdm:
