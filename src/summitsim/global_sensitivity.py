@@ -157,7 +157,9 @@ def sobol_analysis(
                 calc_second_order=False,
                 num_resamples=RESAMPLES,
                 conf_level=CONFIDENCE,
-                seed=seed,
+                # a Generator, not the int: SALib 1.6 tests ``if seed:`` and draws from
+                # numpy's global state for seed 0
+                seed=np.random.default_rng(seed),
             )
         for i, factor in enumerate(factors):
             rows.append(
