@@ -47,6 +47,7 @@ def test_the_interval_brackets_the_estimate_and_uses_common_random_numbers():
     assert answer.ci_low.value < answer.threshold.value < answer.ci_high.value
     # the scenario's own P(summit) is the one estimate_p_summit gives with the same seed
     assert answer.p_at_scenario == estimate_p_summit(BUDAPEST, 4000, 3)[0] / 4000
+    assert answer.p_held_at_scenario == answer.p_at_scenario  # schema 1: held means a deal
 
 
 def test_a_lever_that_cannot_matter_never_reaches_the_target():

@@ -27,7 +27,7 @@ import numpy as np
 
 from summitsim.analysis import wilson_interval
 from summitsim.arrays import compile_scenario, nominal_inputs
-from summitsim.factors import counts_at, progress_bar, scalar_path, summits
+from summitsim.factors import counts_at, held, progress_bar, scalar_path, summits
 from summitsim.kernel import OUTCOMES, SUMMIT, negotiate
 from summitsim.paths import ParameterPath, get_value, with_values
 from summitsim.scenario import Scenario
@@ -75,6 +75,7 @@ class WhatIf:
     seed: int
     direction: str  # "raised" or "lowered": the way P(summit) rises
     p_at_scenario: float
+    p_held_at_scenario: float  # the summit meets; under schema 1 the same as p_at_scenario
     p_at_limit: float
     limit: float
     threshold: Reach
@@ -158,14 +159,14 @@ def what_if(
     path = scalar_path(scenario, lever, "--lever")
     value = float(get_value(scenario, path))
     low, high = _ends(path, value)
-    cache: dict[float, int] = {}
+    cache: dict[float, np.ndarray] = {}  # count rows by lever value
     bar = progress_bar(0, "whatif", progress)
 
     def summits_at(v: float) -> int:
         if v not in cache:
             bar.total += trials
-            cache[v] = int(summits(counts_at(scenario, [path.text], [[v]], trials, seed, bar))[0])
-        return cache[v]
+            cache[v] = counts_at(scenario, [path.text], [[v]], trials, seed, bar)[0]
+        return int(summits(cache[v]))
 
     try:
         p = {v: summits_at(v) / trials for v in (value, low, high)}
@@ -185,6 +186,7 @@ def what_if(
         seed=seed,
         direction=direction,
         p_at_scenario=p[value],
+        p_held_at_scenario=float(held(cache[value], scenario)) / trials,
         p_at_limit=p[limit],
         limit=limit,
         threshold=estimate[0],
@@ -249,7 +251,8 @@ def whatif_text(scenario: Scenario, answer: WhatIf) -> str:
         f"{a.scenario_value:g})",
         "",
         f"Monte Carlo, {a.trials:,} trials from seed {a.seed}, the same trials at every value:",
-        f"  P(summit) = {a.p_at_scenario:.4f} as written; {rises}{a.limit:.6g})",
+        f"  P(summit) = {a.p_at_scenario:.4f} as written (P(held) = {a.p_held_at_scenario:.4f})",
+        f"  {rises}{a.limit:.6g})",
         f"  P(summit) reaches {a.target:g}: {a.threshold.text(a.path, a.direction)}",
     ]
     if a.threshold.status != "never":
