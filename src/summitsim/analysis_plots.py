@@ -54,15 +54,16 @@ def index_figure(title: str, result: SensitivityResult) -> Figure:
                 capsize=3,
                 label=label + ("" if conf is None else " with 95% interval"),
             )
-            for at, number in zip(y + shift, values):
+            ends = np.nan_to_num(values) + (0 if errors is None else np.nan_to_num(errors))
+            for at, number, end in zip(y + shift, values, ends):
+                # the number just beyond its bar and interval, where nothing covers it
                 axis.annotate(
                     f"{number:.2f}",
-                    (0, at),
+                    (max(end, 0.0), at),
                     xytext=(3, 0),
                     textcoords="offset points",
                     va="center",
                     fontsize=6,
-                    color="black",
                 )
         axis.axvline(0, color="black", linewidth=0.8)
         axis.set_yticks(y, factors, fontsize=8)
