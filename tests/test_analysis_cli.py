@@ -236,6 +236,10 @@ def test_discover_writes_the_box(runs, out):
     assert (out / "discover" / "tradeoff.png").read_bytes().startswith(PNG_SIGNATURE)
     manifest = json.loads((out / "discover" / "manifest.json").read_text())
     assert manifest["samples"] == 100 and manifest["threshold"] == 0.5
+    # the rate is over the time spent running trials, not importing and running PRIM
+    assert manifest["simulation_s"] <= manifest["elapsed_s"]
+    rate = manifest["total_trials"] / max(manifest["simulation_s"], 1e-9)
+    assert manifest["trials_per_second"] == pytest.approx(rate, rel=0.05)
 
 
 def test_baselines_text_and_json(runs):

@@ -79,6 +79,7 @@ class Discovery:
     counts: dict[str, np.ndarray]
     boxes: list[Box]
     elapsed_s: float
+    simulation_s: float = 0.0
     peel_alpha: float = DEFAULT_PEEL_ALPHA
 
     @property
@@ -206,12 +207,14 @@ def discover(
         counts = counts_at(scenario, [f.path for f in factors], points, trials, seed, bar)
     finally:
         bar.close()
+    simulated = time.perf_counter() - started
     found = Discovery(
         list(factors), threshold, trials, seed, points, outcome_counts(counts, scenario), [], 0.0
     )
     x = pd.DataFrame(points, columns=[f.path for f in factors])
     found.boxes, found.peel_alpha = find_boxes(x, found.of_interest)
     found.elapsed_s = time.perf_counter() - started
+    found.simulation_s = simulated
     return found
 
 
@@ -273,6 +276,7 @@ def write_outputs(
         result.trials,
         result.trials * len(result.points),
         result.elapsed_s,
+        result.simulation_s,
         threshold=result.threshold,
         sampling="Latin hypercube (scipy.stats.qmc.LatinHypercube)",
         prim={
