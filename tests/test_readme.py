@@ -99,3 +99,60 @@ def test_benchmark_table_comes_from_benchmark_json():
     ):
         assert f"{value:,}" in text
     assert f"{figures['run_seconds']['warm']:.2f} s" in text
+
+
+# -- analysis commands: the printed examples are what the commands print ----------------
+
+BUDAPEST_FILE = "scenarios/budapest_2025.yaml"
+
+
+def test_whatif_example_is_current():
+    out = run("whatif", BUDAPEST_FILE, "--lever", "putin.softness", "--quiet")
+    assert block_after("whatif-output") == out
+
+
+def test_baselines_example_is_current():
+    assert block_after("baselines-output") == run("baselines", BUDAPEST_FILE)
+
+
+def _without_written_line(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.startswith("Written: ")]
+
+
+def test_sobol_example_is_current(tmp_path):
+    factors = ["putin.softness=0:1", "trump.patience=0.3:0.7", "lavrov.concession=0.25:2"]
+    factors += ["noise=0:0.1", "putin.trust=0:1"]
+    out = run(
+        "sensitivity",
+        BUDAPEST_FILE,
+        "--method",
+        "sobol",
+        *(arg for factor in factors for arg in ("--factor", factor)),
+        "--samples",
+        "256",
+        "--trials",
+        "1000",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert _without_written_line(block_after("sobol-output")) == _without_written_line(out)
+    assert (RESULTS / "budapest_2025" / "analysis" / "sobol" / "sobol.png").exists()
+
+
+def test_discover_example_is_current(tmp_path):
+    factors = ["putin.softness=0:1", "trump.patience=0.3:0.7", "lavrov.concession=0.25:2"]
+    out = run(
+        "discover",
+        BUDAPEST_FILE,
+        *(arg for factor in factors for arg in ("--factor", factor)),
+        "--samples",
+        "300",
+        "--trials",
+        "1000",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert _without_written_line(block_after("discover-output")) == _without_written_line(out)
+    assert (RESULTS / "budapest_2025" / "analysis" / "discover" / "tradeoff.png").exists()

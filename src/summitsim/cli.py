@@ -100,12 +100,32 @@ def _port(text: str) -> int:
     return value
 
 
+def _share(open_low: bool, open_high: bool) -> Callable[[str], float]:
+    """An argparse type: a probability in [0, 1] with the given ends open."""
+    allowed = f"a number in {'(' if open_low else '['}0, 1{')' if open_high else ']'}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a number; allowed: {allowed}"
+            ) from None
+        if not (0 < value if open_low else 0 <= value) or not (
+            value < 1 if open_high else value <= 1
+        ):
+            raise argparse.ArgumentTypeError(f"{value:g} is not allowed; allowed: {allowed}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``summitsim`` argument parser with its subcommands."""
     parser = _Parser(
         prog="summitsim",
         description="Simulate pre-summit diplomacy: run a scenario, sweep it, check it, "
-        "or show it in class.",
+        "analyse it, or show it in class.",
     )
     parser.add_argument("--version", action="version", version=f"summitsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -192,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         "file", metavar="FILE", nargs="?", help="scenario YAML file (default: the Budapest one)"
     )
     demo.add_argument("--port", type=_port, default=8765)
+    _add_analysis_commands(commands)
     return parser
 
 
@@ -210,6 +231,73 @@ def _assignments(texts: Sequence[str]) -> dict[str, float]:
             )
         values[path] = value
     return values
+
+
+def _add_analysis_commands(commands: argparse._SubParsersAction) -> None:
+    """The analysis commands (design-schema2.md section 11)."""
+    factor_help = "a factor and its range, e.g. putin.softness=0:1 (once per factor)"
+    whatif = commands.add_parser(
+        "whatif", help="the value of one lever at which P(summit) reaches a target"
+    )
+    whatif.add_argument("file", metavar="FILE")
+    whatif.add_argument("--lever", required=True, metavar="PATH", help="e.g. putin.softness")
+    whatif.add_argument(
+        "--target", type=_share(True, False), default=0.5, metavar="P", help="default 0.5"
+    )
+    whatif.add_argument("--trials", type=_positive_int, default=20_000, help="default 20000")
+    whatif.add_argument("--seed", type=_seed, default=0)
+    whatif.add_argument("--json", action="store_true", help="print one JSON object")
+    whatif.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sensitivity = commands.add_parser(
+        "sensitivity", help="global sensitivity of P(summit): Sobol', Morris or one at a time"
+    )
+    sensitivity.add_argument("file", metavar="FILE")
+    sensitivity.add_argument("--method", required=True, choices=("sobol", "morris", "oat"))
+    sensitivity.add_argument("--factor", action="append", metavar="PATH=LOW:HIGH", help=factor_help)
+    sensitivity.add_argument(
+        "--samples",
+        type=_positive_int,
+        metavar="N",
+        help="Sobol': base sample N, a power of 2 (default 256); Morris: trajectories "
+        "(default 20); not for oat",
+    )
+    sensitivity.add_argument("--trials", type=_positive_int, default=2000, help="per point")
+    sensitivity.add_argument("--seed", type=_seed, default=0)
+    sensitivity.add_argument(
+        "--out", metavar="DIR", help="output folder (default results/<name>/sensitivity-<method>)"
+    )
+    sensitivity.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    discover = commands.add_parser(
+        "discover", help="scenario discovery: PRIM boxes of factor ranges where a summit is likely"
+    )
+    discover.add_argument("file", metavar="FILE")
+    discover.add_argument("--factor", action="append", metavar="PATH=LOW:HIGH", help=factor_help)
+    discover.add_argument(
+        "--samples", type=_whole_number(10), default=500, help="Latin hypercube samples"
+    )
+    discover.add_argument("--trials", type=_positive_int, default=1000, help="per sample")
+    discover.add_argument(
+        "--threshold",
+        type=_share(False, True),
+        default=0.5,
+        metavar="P",
+        help="a sample is of interest when P(summit) > P (default 0.5)",
+    )
+    discover.add_argument("--seed", type=_seed, default=0)
+    discover.add_argument(
+        "--out", metavar="DIR", help="output folder (default results/<name>/discover)"
+    )
+    discover.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    baselines = commands.add_parser(
+        "baselines", help="what simple models predict, beside the model's forecast"
+    )
+    baselines.add_argument("file", metavar="FILE")
+    baselines.add_argument("--trials", type=_positive_int, default=20_000)
+    baselines.add_argument("--seed", type=_seed, default=0)
+    baselines.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _scenario_for_run(args: argparse.Namespace) -> Scenario:
@@ -292,12 +380,49 @@ def command_demo(args: argparse.Namespace) -> int:
         return BAD_INPUT
 
 
+def command_whatif(args: argparse.Namespace) -> int:
+    """``summitsim whatif``: the lever value where P(summit) reaches the target."""
+    scenario = load_scenario(args.file)
+    from summitsim.whatif import what_if, whatif_text
+
+    answer = what_if(
+        scenario, args.lever, args.target, args.trials, args.seed, progress=not args.quiet
+    )
+    print(json.dumps(answer.to_json(), indent=2) if args.json else whatif_text(scenario, answer))
+    return 0
+
+
+def command_sensitivity(args: argparse.Namespace) -> int:
+    """``summitsim sensitivity``: Sobol', Morris or one-at-a-time sensitivity."""
+    from summitsim.global_sensitivity import sensitivity_from_args
+
+    return sensitivity_from_args(args)
+
+
+def command_discover(args: argparse.Namespace) -> int:
+    """``summitsim discover``: PRIM scenario discovery over Latin hypercube samples."""
+    from summitsim.discovery import discover_from_args
+
+    return discover_from_args(args)
+
+
+def command_baselines(args: argparse.Namespace) -> int:
+    """``summitsim baselines``: simple models' predictions beside the model's."""
+    from summitsim.baseline_report import baselines_from_args
+
+    return baselines_from_args(args)
+
+
 COMMANDS = {
     "run": command_run,
     "validate": command_validate,
     "check": command_check,
     "sweep": command_sweep,
     "demo": command_demo,
+    "whatif": command_whatif,
+    "sensitivity": command_sensitivity,
+    "discover": command_discover,
+    "baselines": command_baselines,
 }
 
 

@@ -1,0 +1,427 @@
+"""Which factors move P(summit), over their whole ranges: ``summitsim sensitivity``.
+
+Three methods, each over the factors ``PATH=LOW:HIGH`` (:mod:`summitsim.factors`):
+
+* ``sobol``: SALib's Saltelli sample (``N (D + 2)`` points for ``D`` factors, N a power
+  of 2) and Sobol' first-order (S1) and total-order (ST) indices with 95% bootstrap
+  intervals (Saltelli et al. 2010, "Variance based sensitivity analysis of model output",
+  Computer Physics Communications 181(2)).
+* ``morris``: SALib's Morris trajectories (N trajectories of ``D + 1`` points on a 4-level
+  grid) and the elementary effects' mu* (mean absolute effect, with its 95% interval) and
+  sigma (their spread: interactions or curvature) (Morris 1991, Technometrics 33(2);
+  Campolongo et al. 2007). An effect is the change of P per step of ``2/3`` of the range.
+* ``oat``: one factor at a time, P(summit) at its LOW and HIGH with every other value as
+  written (:mod:`summitsim.sensitivity`'s analysis, for any scenario and factors).
+
+Every sample point runs the same trials (common random numbers), so the indices measure the
+factors and not the Monte Carlo noise. P(summit) and P(held) are both analysed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from summitsim.analysis_files import manifest, write_manifest, write_table
+from summitsim.factors import Factor, counts_at, outcome_counts, parse_factors, progress_bar
+from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.sensitivity import Sensitivity
+
+METHODS = ("sobol", "morris", "oat")
+DEFAULT_SAMPLES = {"sobol": 256, "morris": 20}
+DEFAULT_TRIALS = 2000
+#: Morris grid levels (SALib's default; an even number, so every step is 2/3 of the range).
+MORRIS_LEVELS = 4
+#: Bootstrap resamples of SALib's intervals.
+RESAMPLES = 200
+CONFIDENCE = 0.95
+FIGURE = {"sobol": "sobol.png", "morris": "morris.png", "oat": "tornado.png"}
+OUTCOMES = {"p_summit": "P(summit)", "p_held": "P(held)"}
+
+
+@dataclass
+class SensitivityResult:
+    """A finished analysis: the sample points, the counts at each, the table of indices
+    (``rows``, columns ``columns``) and what it cost."""
+
+    method: str
+    factors: list[Factor]
+    samples: int | None
+    trials: int
+    seed: int
+    points: np.ndarray
+    counts: dict[str, np.ndarray]
+    columns: list[str]
+    rows: list[dict[str, object]]
+    elapsed_s: float
+    notes: list[str] = field(default_factory=list)
+    baseline: float | None = None
+
+    @property
+    def computed_trials(self) -> int:
+        return self.trials * len(self.points)
+
+
+def check_samples(method: str, samples: int | None) -> int | None:
+    """The number of samples ``method`` takes (its default when None); ScenarioError
+    naming ``--samples`` when it is not allowed."""
+    if method == "oat":
+        if samples is not None:
+            raise ScenarioError(
+                "oat evaluates each factor at its LOW and HIGH; allowed: no --samples with "
+                "--method oat",
+                field="--samples",
+            )
+        return None
+    if samples is None:
+        return DEFAULT_SAMPLES[method]
+    if method == "sobol" and (samples < 4 or samples & (samples - 1)):
+        below = 2 ** max(2, math.floor(math.log2(max(samples, 1))))
+        raise ScenarioError(
+            f"{samples} is not a power of 2, which Sobol' sampling needs for its balance "
+            f"properties; allowed: 4, 8, 16, ... (e.g. {below} or {2 * below})",
+            field="--samples",
+        )
+    if method == "morris" and samples < 2:
+        raise ScenarioError(
+            f"{samples} trajectory cannot give a spread; allowed: a whole number >= 2",
+            field="--samples",
+        )
+    return samples
+
+
+def _problem(factors: Sequence[Factor]) -> dict[str, object]:
+    return {
+        "num_vars": len(factors),
+        "names": [factor.path for factor in factors],
+        "bounds": [[factor.low, factor.high] for factor in factors],
+    }
+
+
+def _evaluate(
+    scenario: Scenario,
+    factors: Sequence[Factor],
+    points: np.ndarray,
+    trials: int,
+    seed: int,
+    progress: bool,
+) -> dict[str, np.ndarray]:
+    bar = progress_bar(len(points) * trials, "sensitivity", progress)
+    try:
+        counts = counts_at(scenario, [f.path for f in factors], points, trials, seed, bar)
+    finally:
+        bar.close()
+    return outcome_counts(counts, scenario)
+
+
+def _constant(outcome: str, y: np.ndarray) -> str | None:
+    if np.all(y == y[0]):
+        return f"{OUTCOMES[outcome]} is {y[0]:.4g} at every sample point: its indices are undefined"
+    return None
+
+
+def sobol_analysis(
+    scenario: Scenario,
+    factors: Sequence[Factor],
+    samples: int,
+    trials: int,
+    seed: int,
+    progress: bool = True,
+) -> SensitivityResult:
+    """Sobol' first- and total-order indices of P(summit) and P(held)."""
+    from SALib.analyze import sobol
+    from SALib.sample import sobol as sobol_sample
+
+    started = time.perf_counter()
+    problem = _problem(factors)
+    points = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    counts = _evaluate(scenario, factors, points, trials, seed, progress)
+    rows, notes = [], []
+    for outcome, k in counts.items():
+        y = k / trials
+        note = _constant(outcome, y)
+        if note:
+            notes.append(note)
+            found = {key: [math.nan] * len(factors) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+        else:
+            found = sobol.analyze(
+                problem,
+                y,
+                calc_second_order=False,
+                num_resamples=RESAMPLES,
+                conf_level=CONFIDENCE,
+                # a Generator, not the int: SALib 1.6 tests ``if seed:`` and draws from
+                # numpy's global state for seed 0
+                seed=np.random.default_rng(seed),
+            )
+        for i, factor in enumerate(factors):
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "factor": factor.path,
+                    "low": factor.low,
+                    "high": factor.high,
+                    **{key: float(found[key][i]) for key in ("S1", "S1_conf", "ST", "ST_conf")},
+                }
+            )
+    columns = ["outcome", "factor", "low", "high", "S1", "S1_conf", "ST", "ST_conf"]
+    return SensitivityResult(
+        "sobol",
+        list(factors),
+        samples,
+        trials,
+        seed,
+        points,
+        counts,
+        columns,
+        rows,
+        time.perf_counter() - started,
+        notes,
+    )
+
+
+def morris_analysis(
+    scenario: Scenario,
+    factors: Sequence[Factor],
+    samples: int,
+    trials: int,
+    seed: int,
+    progress: bool = True,
+) -> SensitivityResult:
+    """Morris mu*, its interval, mu and sigma of P(summit) and P(held)."""
+    from SALib.analyze import morris
+    from SALib.sample import morris as morris_sample
+
+    started = time.perf_counter()
+    problem = _problem(factors)
+    points = morris_sample.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
+    counts = _evaluate(scenario, factors, points, trials, seed, progress)
+    rows = []
+    keys = ("mu", "mu_star", "mu_star_conf", "sigma")
+    for outcome, k in counts.items():
+        found = morris.analyze(
+            problem,
+            points,
+            k / trials,
+            num_resamples=RESAMPLES,
+            conf_level=CONFIDENCE,
+            num_levels=MORRIS_LEVELS,
+            seed=seed,
+        )
+        for i, factor in enumerate(factors):
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "factor": factor.path,
+                    "low": factor.low,
+                    "high": factor.high,
+                    **{key: float(found[key][i]) for key in keys},
+                }
+            )
+    columns = ["outcome", "factor", "low", "high", *keys]
+    return SensitivityResult(
+        "morris",
+        list(factors),
+        samples,
+        trials,
+        seed,
+        points,
+        counts,
+        columns,
+        rows,
+        time.perf_counter() - started,
+    )
+
+
+def oat_analysis(
+    scenario: Scenario,
+    factors: Sequence[Factor],
+    trials: int,
+    seed: int,
+    progress: bool = True,
+) -> SensitivityResult:
+    """One factor at a time: P(summit) and P(held) at each factor's LOW and HIGH, every
+    other value as written (its uncertainty drawn), largest absolute effect first."""
+    started = time.perf_counter()
+    bar = progress_bar((2 * len(factors) + 1) * trials, "sensitivity", progress)
+    found: list[tuple[Sensitivity, np.ndarray]] = []
+    try:
+        baseline = outcome_counts(counts_at(scenario, [], [[]], trials, seed, bar), scenario)
+        for factor in factors:
+            points = [[factor.low], [factor.high]]
+            k = outcome_counts(
+                counts_at(scenario, [factor.path], points, trials, seed, bar), scenario
+            )
+            p_low, p_high = k["p_summit"] / trials
+            se = math.sqrt((p_low * (1 - p_low) + p_high * (1 - p_high)) / trials)
+            row = Sensitivity(
+                factor.path, factor.low, factor.high, p_low, p_high, p_high - p_low, se
+            )
+            found.append((row, k["p_held"] / trials))
+    finally:
+        bar.close()
+    found.sort(key=lambda entry: -abs(entry[0].effect))
+    rows = [
+        row.to_row() | {"held_low": h[0], "held_high": h[1], "held_effect": h[1] - h[0]}
+        for row, h in found
+    ]
+    columns = [*Sensitivity.__dataclass_fields__, "held_low", "held_high", "held_effect"]
+    evaluated = np.zeros((2 * len(factors) + 1, 0))  # no sample table: counts for the rate
+    return SensitivityResult(
+        "oat",
+        list(factors),
+        None,
+        trials,
+        seed,
+        evaluated,
+        {},
+        columns,
+        rows,
+        time.perf_counter() - started,
+        baseline=float(baseline["p_summit"][0] / trials),
+    )
+
+
+def analyse(
+    scenario: Scenario,
+    method: str,
+    factors: Sequence[Factor],
+    samples: int | None,
+    trials: int,
+    seed: int,
+    progress: bool = True,
+) -> SensitivityResult:
+    """Run ``method`` (one of :data:`METHODS`) over ``factors``."""
+    samples = check_samples(method, samples)
+    if method == "oat":
+        return oat_analysis(scenario, factors, trials, seed, progress)
+    run = sobol_analysis if method == "sobol" else morris_analysis
+    with warnings.catch_warnings():
+        # SALib warns of what the checks above already refuse or report in the notes
+        warnings.simplefilter("ignore")
+        return run(scenario, factors, samples, trials, seed, progress)
+
+
+def write_outputs(
+    result: SensitivityResult, scenario: Scenario, scenario_file: str, out: Path
+) -> dict[str, Path]:
+    """``sensitivity.csv``, ``samples.csv`` (Sobol' and Morris), the figure and
+    ``manifest.json`` under ``out``."""
+    from summitsim.analysis_plots import index_figure
+    from summitsim.plots import save_figure, sensitivity_figure
+
+    written = {"table": write_table(out / "sensitivity.csv", result.columns, result.rows)}
+    if result.method == "oat":
+        rows = [
+            Sensitivity(**{k: row[k] for k in Sensitivity.__dataclass_fields__})
+            for row in result.rows
+        ]
+        figure = sensitivity_figure(
+            scenario.title, [r for r in rows if r.effect != 0], result.baseline or 0.0
+        )
+    else:
+        names = [factor.path for factor in result.factors]
+        columns = [*names, *(f"{name}_trials" for name in OUTCOMES), *OUTCOMES]
+        samples = [
+            dict(zip(names, map(float, point)))
+            | {f"{name}_trials": int(k[i]) for name, k in result.counts.items()}
+            | {name: k[i] / result.trials for name, k in result.counts.items()}
+            for i, point in enumerate(result.points)
+        ]
+        written["samples"] = write_table(out / "samples.csv", columns, samples)
+        figure = index_figure(scenario.title, result)
+    written["figure"] = save_figure(figure, out / FIGURE[result.method])
+    extra: dict[str, object] = {"method": result.method, "outcomes": list(OUTCOMES)}
+    if result.method == "sobol":
+        extra["note"] = "S1_conf and ST_conf are half-widths of 95% bootstrap intervals"
+    if result.method == "oat":
+        extra["p_summit_as_written"] = result.baseline
+    if result.notes:
+        extra["notes"] = result.notes
+    found = manifest(
+        "sensitivity",
+        scenario_file,
+        scenario,
+        result.seed,
+        result.factors,
+        result.samples,
+        result.trials,
+        result.computed_trials,
+        result.elapsed_s,
+        **extra,
+    )
+    written["manifest"] = write_manifest(out, found)
+    return written
+
+
+def summary_text(result: SensitivityResult) -> str:
+    """The table of indices for the terminal."""
+    if result.method == "oat":
+        lines = [f"{'factor':>24}  {'P(summit) at LOW -> HIGH':>26}  effect"]
+        lines += [
+            f"{row['path']:>24}  {row['p_low']:>12.4f} -> {row['p_high']:<10.4f}"
+            f"  {row['effect']:+.4f}"
+            for row in result.rows
+        ]
+        return "\n".join(lines)
+    keys = (
+        ("S1", "S1_conf", "ST", "ST_conf")
+        if result.method == "sobol"
+        else ("mu_star", "mu_star_conf", "sigma")
+    )
+    lines = [f"{'outcome':>9} {'factor':>24}  " + "  ".join(f"{key:>12}" for key in keys)]
+    lines += [
+        f"{row['outcome']:>9} {row['factor']:>24}  "
+        + "  ".join(f"{row[key]:>12.4f}" for key in keys)
+        for row in result.rows
+    ]
+    return "\n".join(lines + result.notes)
+
+
+def run_command(
+    scenario_file: str,
+    method: str,
+    factor_texts: Sequence[str] | None,
+    samples: int | None,
+    trials: int,
+    seed: int,
+    out: str | Path | None,
+    progress: bool = True,
+) -> SensitivityResult:
+    """``summitsim sensitivity``: validate everything, run, write, print."""
+    scenario = load_scenario(scenario_file)
+    factors = parse_factors(scenario, factor_texts)
+    check_samples(method, samples)  # bad input is refused before anything runs
+    folder = Path(out) if out else Path("results") / scenario.name / f"sensitivity-{method}"
+    result = analyse(scenario, method, factors, samples, trials, seed, progress)
+    written = write_outputs(result, scenario, scenario_file, folder)
+    print(
+        f"{scenario.title}: {method} sensitivity of P(summit) and P(held), "
+        f"{len(factors)} factors, {len(result.points)} points x {trials:,} trials "
+        f"(seed {seed}, the same trials at every point)"
+    )
+    print(summary_text(result))
+    print("Written: " + ", ".join(str(path) for path in written.values()))
+    return result
+
+
+def sensitivity_from_args(args: argparse.Namespace) -> int:
+    """The ``summitsim sensitivity`` command from its parsed flags."""
+    run_command(
+        args.file,
+        args.method,
+        args.factor,
+        args.samples,
+        args.trials,
+        args.seed,
+        args.out,
+        progress=not args.quiet,
+    )
+    return 0
