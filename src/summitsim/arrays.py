@@ -18,8 +18,8 @@ import numpy as np
 from numba import njit
 
 from summitsim import draws
-from summitsim.paths import ParameterPath, resolve
 from summitsim.scenario import Scenario
+from summitsim.scenario.paths import ParameterPath, resolve
 
 #: Scalar fields of a side, in their order after the side's ideal and salience.
 SIDE_FIELDS = (

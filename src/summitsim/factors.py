@@ -29,8 +29,9 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import compile_scenario
 from summitsim.kernel import COUNT_COLUMNS, count
-from summitsim.paths import ParameterPath, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError
+from summitsim.scenario.overrides import with_values
+from summitsim.scenario.paths import ParameterPath, resolve
 from summitsim.sweep import BLOCK_TRIALS, held_fixed
 
 #: Blocks of fewer trials run on the calling thread: starting numba's threads costs more

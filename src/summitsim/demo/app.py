@@ -33,10 +33,10 @@ from summitsim.analysis import wilson_interval
 from summitsim.demo import panels
 from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
-from summitsim.held import hold
 from summitsim.model import SummitModel
-from summitsim.paths import get_value, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.scenario.overrides import hold, with_values
+from summitsim.scenario.paths import get_value, resolve
 from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
 from summitsim.sweep import Grid, SweepPlan, run_sweep
 
@@ -101,8 +101,8 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
 
 def with_sliders(scenario_file: str, values: dict[str, float]) -> Scenario:
     """The scenario with the slider values. A slider moved away from the file's value is
-    held there, as ``run --set`` holds a value (:func:`summitsim.held.hold`); the others
-    keep the file's uncertainty."""
+    held there, as ``run --set`` holds a value
+    (:func:`summitsim.scenario.overrides.hold`); the others keep the file's uncertainty."""
     written = load_scenario(scenario_file)
     moved = [
         path
