@@ -141,7 +141,11 @@ def default(name: str) -> float:
     return value
 
 
-def sliders(role: Role) -> tuple[NumericField, ...]:
-    """The fields of ``role`` that have a slider, in their order on the page."""
-    found = [field for field in FIELDS if field.role == role and field.slider is not None]
-    return tuple(sorted(found, key=lambda field: field.slider.place if field.slider else 0))
+def sliders(role: Role) -> list[tuple[NumericField, Slider]]:
+    """The fields of ``role`` that have a slider, with it, in their order on the page.
+
+    >>> [field.name for field, _ in sliders("principal")]
+    ['softness', 'patience', 'reservation']
+    """
+    found = [(field, field.slider) for field in FIELDS if field.role == role and field.slider]
+    return sorted(found, key=lambda pair: pair[1].place)
