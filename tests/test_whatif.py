@@ -93,9 +93,8 @@ def test_bad_levers_are_refused(lever, message):
 
 
 def test_counts_at_a_point_equal_the_estimate_of_the_scenario_set_there():
-    from summitsim.scenario.overrides import with_values
-    from summitsim.sweep import held_fixed
+    from summitsim.scenario.overrides import hold, with_values
 
     at = counts_at(BUDAPEST, ["trump.patience"], [[0.3]], 3000, 5)[0, 0]
-    fixed = held_fixed(BUDAPEST, ["trump.patience"])
+    fixed = hold(BUDAPEST, ["trump.patience"])
     assert at == estimate_p_summit(with_values(fixed, {"trump.patience": 0.3}), 3000, 5)[0]

@@ -29,10 +29,11 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import compile_scenario
 from summitsim.kernel import COUNT_COLUMNS, count
-from summitsim.scenario import Scenario, ScenarioError
-from summitsim.scenario.overrides import with_values
+from summitsim.scenario.messages import ScenarioError
+from summitsim.scenario.overrides import hold, with_values
 from summitsim.scenario.paths import ParameterPath, resolve
-from summitsim.sweep import BLOCK_TRIALS, held_fixed
+from summitsim.scenario.schema import Scenario
+from summitsim.sweep import BLOCK_TRIALS
 
 #: Blocks of fewer trials run on the calling thread: starting numba's threads costs more
 #: than such a block (the counts are the same either way).
@@ -137,7 +138,7 @@ def counts_at(
     per path), every row with the same trial keys. ``paths`` with a ``uniform``
     uncertainty are held at the point's value."""
     points = np.atleast_2d(np.asarray(points, dtype=np.float64))
-    base = held_fixed(scenario, list(paths))
+    base = hold(scenario, list(paths))
     keys = [draws.block_key(seed, 0, b) for b in range(-(-trials // BLOCK_TRIALS))]
     sizes = [min(BLOCK_TRIALS, trials - b * BLOCK_TRIALS) for b in range(len(keys))]
     found = np.zeros((points.shape[0], len(COUNT_COLUMNS)), dtype=np.int64)
