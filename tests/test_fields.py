@@ -212,3 +212,15 @@ def test_every_slider_comes_from_the_table():
         assert row.range.contains(low) and row.range.contains(high), text
     with_slider = {f.name for f in fields.FIELDS if f.slider is not None}
     assert {resolve(scenario, text).field for text in sliders} == with_slider
+
+
+def test_the_model_fingerprint_covers_the_table(tmp_path, monkeypatch):
+    # The layout follows the table: blocks of a sweep computed with another table must not
+    # be resumed as if they were the same model.
+    from summitsim import sweep
+
+    before = sweep.model_fingerprint()
+    edited = tmp_path / "fields.py"
+    edited.write_text(Path(fields.__file__).read_text() + "\n# another table\n")
+    monkeypatch.setattr(fields, "__file__", str(edited))
+    assert sweep.model_fingerprint() != before

@@ -203,11 +203,13 @@ class SweepPlan:
 
 def model_fingerprint() -> str:
     """SHA-256 of the source of the modules that decide a trial's numbers (the rules, the
-    draws, the flat layout and the kernel): blocks computed by other code do not mix."""
+    draws, the flat layout and the table of fields it follows, and the kernel): blocks
+    computed by other code do not mix."""
     from summitsim import arrays, kernel, rules
+    from summitsim.scenario import fields
 
     digest = hashlib.sha256()
-    for module in (rules, draws, arrays, kernel):
+    for module in (rules, draws, fields, arrays, kernel):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
