@@ -34,9 +34,12 @@ from summitsim.demo import panels
 from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.model import SummitModel
-from summitsim.scenario import Scenario, ScenarioError, fields, load_scenario
+from summitsim.scenario import fields
+from summitsim.scenario.loading import load_scenario
+from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.overrides import hold, with_values
 from summitsim.scenario.paths import get_value, resolve
+from summitsim.scenario.schema import Scenario
 from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
 from summitsim.sweep import Grid, SweepPlan, run_sweep
 
