@@ -9,6 +9,13 @@ parameter paths (:data:`PRINCIPAL_FIELDS`, :data:`ISSUE_FIELDS`, :data:`NEGOTIAT
 The order of the rows is the layout of one side of the flat vector (per-issue fields
 first, then the principal's and the negotiator's scalars), then the scenario's fields.
 
+A new scalar field is a row here, its line in the section of its role in :mod:`.schema`
+(``name: _field("name") = default("name")``; tests/test_fields.py fails without it), and
+its rule: the equation in :mod:`summitsim.rules`, its index constant in
+:mod:`summitsim.arrays` where the kernel reads it, and its use in the kernel and in the
+agent (a ``name: float`` attribute). Paths, ranges in messages, the layout, the
+agents' arguments and a slider follow from the row.
+
 >>> SIDE_FIELDS[:3], ISSUE_FIELDS, SCENARIO_FIELDS
 (('reservation', 'softness', 'patience'), ('ideal', 'salience'), ('noise',))
 >>> RANGES["reservation"].text(), RANGES["concession"].text()
