@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from summitsim.global_sensitivity import run_command
-from summitsim.paths import get_value, resolve
 from summitsim.scenario import load_scenario
+from summitsim.scenario.paths import get_value, resolve
 from summitsim.sensitivity import default_paths
 
 ROOT = Path(__file__).resolve().parent.parent

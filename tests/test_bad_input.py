@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from summitsim import safeyaml
-from summitsim.scenario import MAX_NODES, ScenarioError, load_scenario, parse_scenario
+from summitsim.scenario import MAX_NODES, ScenarioError, load_scenario, parse_scenario, safe_yaml
 
 BASE = (Path(__file__).parent / "scenarios" / "base.yaml").read_text(encoding="utf-8")
 EXPECT = "lavrov.concession: {lognormal_sd: 0.3}"
@@ -466,7 +465,7 @@ def billion_laughs(levels: int = 9, width: int = 9) -> str:
 @pytest.mark.parametrize("loader", ["C", "pure Python"])
 def test_alias_bomb_is_refused_quickly(tmp_path, monkeypatch, loader):
     if loader == "pure Python":
-        monkeypatch.setattr(safeyaml, "_SafeLoader", yaml.SafeLoader)
+        monkeypatch.setattr(safe_yaml, "_SafeLoader", yaml.SafeLoader)
     began = time.perf_counter()
     error, file = error_for(billion_laughs(), tmp_path)
     assert time.perf_counter() - began < 2.0
@@ -491,7 +490,7 @@ def test_recursive_alias_is_refused(text):
 
 
 def test_path_errors_from_with_values_name_the_source():
-    from summitsim.paths import with_values
+    from summitsim.scenario.overrides import with_values
 
     scenario = parse_scenario(BASE, "base.yaml")
     with pytest.raises(ScenarioError) as caught:
@@ -550,7 +549,7 @@ def test_a_file_that_is_not_regular_is_refused_without_reading(tmp_path, special
 
 
 def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(safeyaml, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(safe_yaml, "MAX_FILE_BYTES", 1000)
     text = BASE + "#" * 1000 + "\n"
     error, file = error_for(text, tmp_path)
     assert str(error) == (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from summitsim.model import SummitModel
-from summitsim.paths import with_values
 from summitsim.scenario import load_scenario
+from summitsim.scenario.overrides import with_values
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml"
 SCENARIO = load_scenario(FILE)

@@ -1,18 +1,17 @@
 """Held values (README, "Held values"): a value the user sets is held the same way by
-``run --set``, sweeps and the classroom page, through :func:`summitsim.held.hold`."""
+``run --set``, sweeps and the classroom page, through :func:`summitsim.scenario.overrides.hold`."""
 
 from pathlib import Path
 
 import numpy as np
 
-from summitsim import held
 from summitsim.arrays import path_offset
 from summitsim.demo import app
 from summitsim.draws import UNIFORM
-from summitsim.held import hold, undrawn, with_held_values
 from summitsim.model import SummitModel
-from summitsim.paths import resolve
-from summitsim.scenario import load_scenario, parse_scenario
+from summitsim.scenario import load_scenario, overrides, parse_scenario
+from summitsim.scenario.overrides import hold, undrawn, with_held_values
+from summitsim.scenario.paths import resolve
 from summitsim.sweep import Grid, SweepPlan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +77,7 @@ def test_the_page_holds_a_moved_slider_with_the_same_function(monkeypatch):
     monkeypatch.setattr(app, "hold", lambda s, paths: calls.append(list(paths)) or hold(s, paths))
     scenario = app.with_sliders(BUDAPEST, moved)
     assert calls == [["trump.patience"]]
-    assert app.hold.__module__ != held.__name__  # the spy, wrapping held.hold
+    assert app.hold.__module__ != overrides.__name__  # the spy, wrapping overrides.hold
     assert "trump.patience" not in scenario.uncertainty
     assert "lavrov.hawkishness" in scenario.uncertainty  # its slider was not moved
     model = app.ClassroomModel(BUDAPEST, seed="1", **moved)

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summitsim.paths import (
+from summitsim.scenario import ScenarioError, parse_scenario
+from summitsim.scenario.overrides import with_values
+from summitsim.scenario.paths import (
     get_value,
     parse_assignment,
     parse_range,
     resolve,
     scalar_paths,
-    with_values,
 )
-from summitsim.scenario import ScenarioError, parse_scenario
 
 BASE = (Path(__file__).parent / "scenarios" / "base.yaml").read_text(encoding="utf-8")
 SCENARIO = parse_scenario(BASE, "base.yaml")

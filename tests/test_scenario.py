@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from summitsim import safeyaml
 from summitsim.scenario import (
     Negotiator,
     Principal,
     ScenarioError,
     load_scenario,
     parse_scenario,
+    safe_yaml,
 )
 
 HERE = Path(__file__).parent
@@ -156,7 +156,7 @@ def test_merge_keys_are_plain_yaml():
 
 
 def test_pure_python_loader_reads_the_same(base, monkeypatch):
-    monkeypatch.setattr(safeyaml, "_SafeLoader", yaml.SafeLoader)
+    monkeypatch.setattr(safe_yaml, "_SafeLoader", yaml.SafeLoader)
     assert load_scenario(BASE_FILE) == base
 
 

@@ -8,8 +8,8 @@ from scipy.stats import binomtest
 from summitsim import draws, kernel
 from summitsim.analysis import crossing, tipping_point, wilson_interval
 from summitsim.arrays import compile_scenario
-from summitsim.paths import with_values
 from summitsim.scenario import load_scenario
+from summitsim.scenario.overrides import with_values
 from summitsim.sweep import estimate_p_summit
 
 CLOSED_FORM = "tests/scenarios/uniform_patience.yaml"

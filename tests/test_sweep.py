@@ -153,7 +153,7 @@ def test_planning_a_large_sweep_takes_no_memory(scenario):
 
 def test_lazy_point_arrays_are_the_points_values(scenario):
     """Point i of the lazily compiled arrays is the scenario at the i-th grid point."""
-    from summitsim.paths import with_values
+    from summitsim.scenario.overrides import with_values
 
     plan = small_plan(scenario, "putin.softness=0:1:3", "trump.patience=0.3:0.6:2")
     arrays = plan.point_arrays()

@@ -58,7 +58,7 @@ def test_a_lever_that_cannot_matter_never_reaches_the_target():
 
 def test_a_target_already_met_is_reported_as_such():
     lifted = load_scenario("tests/scenarios/one_lever.yaml")
-    from summitsim.paths import with_values
+    from summitsim.scenario.overrides import with_values
 
     answer = what_if(
         with_values(lifted, {"putin.softness": 0.7}), "putin.softness", trials=100, progress=False
@@ -93,8 +93,7 @@ def test_bad_levers_are_refused(lever, message):
 
 
 def test_counts_at_a_point_equal_the_estimate_of_the_scenario_set_there():
-    from summitsim.held import hold
-    from summitsim.paths import with_values
+    from summitsim.scenario.overrides import hold, with_values
 
     at = counts_at(BUDAPEST, ["trump.patience"], [[0.3]], 3000, 5)[0, 0]
     fixed = hold(BUDAPEST, ["trump.patience"])

@@ -15,6 +15,19 @@ import mesa
 import numpy as np
 
 from summitsim import rules
+from summitsim.scenario.fields import NEGOTIATOR_FIELDS, PRINCIPAL_FIELDS
+
+
+def _set_fields(agent: mesa.Agent, names: tuple[str, ...], given: dict[str, float]) -> None:
+    """Set the agent's scalar fields of the table of fields from keyword arguments: every
+    one of ``names``, nothing else (a field the table has and the agent lacks is an
+    error, not a silent default)."""
+    if set(given) != set(names):
+        raise TypeError(
+            f"{type(agent).__name__} takes the fields {', '.join(names)}; got {', '.join(given)}"
+        )
+    for name in names:
+        setattr(agent, name, float(given[name]))
 
 
 class Principal(mesa.Agent):
@@ -25,8 +38,16 @@ class Principal(mesa.Agent):
     follows); ``patience`` q in [0, 1] the value below which it walks out when reviewing
     from ``reviews_from``; ``trust`` in its negotiator falls by ``trust_loss (1 + h)`` after
     a failure it did not cause, and the negotiator is sidelined strictly below
-    ``sideline_below``.
+    ``sideline_below``. These scalars are the principal fields of the table of fields
+    (``PRINCIPAL_FIELDS``), given as keyword arguments.
     """
+
+    reservation: float
+    softness: float
+    patience: float
+    trust: float
+    trust_loss: float
+    sideline_below: float
 
     def __init__(
         self,
@@ -36,13 +57,8 @@ class Principal(mesa.Agent):
         side: int,
         ideal: np.ndarray,
         salience: np.ndarray,
-        reservation: float,
-        softness: float,
-        patience: float,
         reviews_from: date,
-        trust: float,
-        trust_loss: float,
-        sideline_below: float,
+        **fields: float,
     ) -> None:
         super().__init__(model)
         self.actor_id = actor_id
@@ -50,13 +66,8 @@ class Principal(mesa.Agent):
         self.side = side
         self.ideal = np.array(ideal, dtype=np.float64)
         self.salience = np.array(salience, dtype=np.float64)
-        self.reservation = reservation
-        self.softness = softness
-        self.patience = patience
         self.reviews_from = reviews_from
-        self.trust = trust
-        self.trust_loss = trust_loss
-        self.sideline_below = sideline_below
+        _set_fields(self, PRINCIPAL_FIELDS, fields)
 
     def value(self, position: np.ndarray) -> float:
         """Utility of ``position`` to this principal, in [0, 1]."""
@@ -90,8 +101,13 @@ class Negotiator(mesa.Agent):
     ``concession`` beta > 0 (< 1 Boulware, 1 linear, > 1 Conceder); ``hawkishness`` h in
     [0, 1] sets the floor ``f = r + h (1 - r)`` above the principal's reservation r. On a
     side without a negotiator the principal negotiates: the model then creates this agent
-    with ``stands_in=True`` and the principal's own id.
+    with ``stands_in=True`` and the principal's own id. ``concession`` and ``hawkishness``
+    are the negotiator fields of the table of fields (``NEGOTIATOR_FIELDS``), given as
+    keyword arguments.
     """
+
+    concession: float
+    hawkishness: float
 
     def __init__(
         self,
@@ -99,16 +115,14 @@ class Negotiator(mesa.Agent):
         actor_id: str,
         name: str,
         principal: Principal,
-        concession: float,
-        hawkishness: float,
         stands_in: bool = False,
+        **fields: float,
     ) -> None:
         super().__init__(model)
         self.actor_id = actor_id
         self.name = name
         self.principal = principal
-        self.concession = concession
-        self.hawkishness = hawkishness
+        _set_fields(self, NEGOTIATOR_FIELDS, fields)
         self.stands_in = stands_in
         self.sidelined = False
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from summitsim import __version__
 from summitsim.atomic import write_text
 from summitsim.factors import Factor
-from summitsim.scenario import Scenario
+from summitsim.scenario.schema import Scenario
 from summitsim.sweep import model_fingerprint
 
 

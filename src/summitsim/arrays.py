@@ -3,8 +3,10 @@
 Every numeric parameter of a trial lives in one flat float64 vector, laid out per side
 (A, the first side listed, then B) as ``[ideal (K), salience (K), reservation, softness,
 patience, trust, trust_loss, sideline_below, concession, hawkishness]`` followed by the
-scenario's ``noise``. Salience is normalised to sum 1 here, once. A side without a
-negotiator carries its principal's concession and hawkishness (default 1 and 0).
+scenario's ``noise``: the order of the table of fields (:mod:`summitsim.scenario.fields`),
+per-issue fields, then a side's scalars, then the scenario's fields. Salience is
+normalised to sum 1 here, once. A side without a negotiator carries its principal's
+concession and hawkishness (default 1 and 0).
 
 The ``uncertainty`` block becomes a table of forms (see :mod:`summitsim.draws`) acting on
 slices of that vector.
@@ -18,31 +20,38 @@ import numpy as np
 from numba import njit
 
 from summitsim import draws
-from summitsim.paths import ParameterPath, resolve
-from summitsim.scenario import Scenario
-
-#: Scalar fields of a side, in their order after the side's ideal and salience.
-SIDE_FIELDS = (
-    "reservation",
-    "softness",
-    "patience",
-    "trust",
-    "trust_loss",
-    "sideline_below",
-    "concession",
-    "hawkishness",
+from summitsim.scenario.fields import (
+    ISSUE_FIELDS,
+    NEGOTIATOR_FIELDS,
+    PRINCIPAL_FIELDS,
+    SCENARIO_FIELDS,
+    SIDE_FIELDS,
 )
-RESERVATION, SOFTNESS, PATIENCE, TRUST, TRUST_LOSS, SIDELINE_BELOW, CONCESSION, HAWKISHNESS = range(
-    len(SIDE_FIELDS)
-)
+from summitsim.scenario.paths import ParameterPath, resolve
+from summitsim.scenario.schema import Scenario
 
+# The index of each scalar field of a side after its per-issue fields (the kernel reads
+# them); a field the kernel does not read needs no constant.
+RESERVATION = SIDE_FIELDS.index("reservation")
+SOFTNESS = SIDE_FIELDS.index("softness")
+PATIENCE = SIDE_FIELDS.index("patience")
+TRUST = SIDE_FIELDS.index("trust")
+TRUST_LOSS = SIDE_FIELDS.index("trust_loss")
+SIDELINE_BELOW = SIDE_FIELDS.index("sideline_below")
+CONCESSION = SIDE_FIELDS.index("concession")
+HAWKISHNESS = SIDE_FIELDS.index("hawkishness")
+#: The index of the noise sd among the scenario's fields, which follow both sides.
+NOISE = SCENARIO_FIELDS.index("noise")
+
+_PER_ISSUE = len(ISSUE_FIELDS)
 _SIDE_SCALARS = len(SIDE_FIELDS)
+_SIDES = 2
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def side_width(issues: int) -> int:
     """Entries of one side in the flat vector."""
-    return 2 * issues + _SIDE_SCALARS
+    return _PER_ISSUE * issues + _SIDE_SCALARS
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -53,13 +62,18 @@ def side_offset(side: int, issues: int) -> int:
 
 def field_offset(side: int, field: str, issues: int) -> int:
     """Index of a side's scalar ``field`` (one of :data:`SIDE_FIELDS`)."""
-    return side_offset(side, issues) + 2 * issues + SIDE_FIELDS.index(field)
+    return side_offset(side, issues) + _PER_ISSUE * issues + SIDE_FIELDS.index(field)
+
+
+def scenario_field_offset(field: str, issues: int) -> int:
+    """Index of a scenario field (one of ``SCENARIO_FIELDS``), after both sides."""
+    return _SIDES * side_width(issues) + SCENARIO_FIELDS.index(field)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def noise_offset(issues: int) -> int:
-    """Index of the noise sd, the last entry."""
-    return 2 * side_width(issues)
+    """Index of the noise sd, after both sides."""
+    return _SIDES * side_width(issues) + NOISE
 
 
 @dataclass(frozen=True)
@@ -96,11 +110,11 @@ def path_offset(path: ParameterPath, issue_ids: list[str]) -> tuple[int, int]:
     """(index, width) of a parameter path in the flat vector of a scenario whose issues are
     ``issue_ids``."""
     issues = len(issue_ids)
-    if path.field == "noise":
-        return noise_offset(issues), 1
+    if path.role == "scenario":
+        return scenario_field_offset(path.field, issues), 1
     base = side_offset(path.side, issues)
-    if path.field in ("ideal", "salience"):
-        start = base + (issues if path.field == "salience" else 0)
+    if path.field in ISSUE_FIELDS:
+        start = base + issues * ISSUE_FIELDS.index(path.field)
         if path.issue is None:
             return start, issues
         return start + issue_ids.index(path.issue), 1
@@ -113,19 +127,12 @@ def nominal_vector(scenario: Scenario) -> np.ndarray:
     values: list[float] = []
     for j, side in enumerate(scenario.sides):
         principal = side.principal
+        # in the order of ISSUE_FIELDS: ideal as written, salience normalised
         values += [principal.ideal[k] for k in issue_ids]
         values += principal.weights(issue_ids)
-        values += [
-            principal.reservation,
-            principal.softness,
-            principal.patience,
-            principal.trust,
-            principal.trust_loss,
-            principal.sideline_below,
-            scenario.concession(j),
-            scenario.hawkishness(j),
-        ]
-    values.append(scenario.noise)
+        values += [getattr(principal, name) for name in PRINCIPAL_FIELDS]
+        values += [scenario.negotiator_value(j, name) for name in NEGOTIATOR_FIELDS]
+    values += [getattr(scenario, name) for name in SCENARIO_FIELDS]
     return np.array(values, dtype=np.float64)
 
 

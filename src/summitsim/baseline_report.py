@@ -24,7 +24,8 @@ from summitsim.analysis import wilson_interval
 from summitsim.baselines import Baseline, compromise_baseline, nash_baseline, winset_baseline
 from summitsim.factors import counts_at, outcome_counts
 from summitsim.kernel import OUTCOMES
-from summitsim.scenario import Scenario, load_scenario
+from summitsim.scenario.loading import load_scenario
+from summitsim.scenario.schema import Scenario
 
 NO_BASE_RATE = "no base rate without a case library"
 FRAMEWORKS = {

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from summitsim.atomic import FILE_MODE, write_text
-from summitsim.scenario import ScenarioError
+from summitsim.scenario.messages import ScenarioError
 
 PLAN_FILE = "plan.json"
 #: The lock file inside ``OUT``: held (``flock``) while a sweep writes the folder; it names

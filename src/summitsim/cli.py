@@ -219,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _assignments(texts: Sequence[str]) -> dict[str, float]:
     """The ``--set PATH=VALUE`` flags as ``{path: value}``; a path given twice is refused
     (which value was meant cannot be told)."""
-    from summitsim.paths import parse_assignment
+    from summitsim.scenario.paths import parse_assignment
 
     values: dict[str, float] = {}
     for text in texts:
@@ -303,7 +303,7 @@ def _add_analysis_commands(commands: argparse._SubParsersAction) -> None:
 def _scenario_for_run(args: argparse.Namespace) -> Scenario:
     """The scenario with the ``--set`` values, held in a seeded trial (README, "Held
     values")."""
-    from summitsim.held import with_held_values
+    from summitsim.scenario.overrides import with_held_values
 
     scenario = load_scenario(args.file)
     if args.assignments:

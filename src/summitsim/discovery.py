@@ -34,7 +34,8 @@ import numpy as np
 
 from summitsim.analysis_files import manifest, write_manifest, write_table
 from summitsim.factors import Factor, counts_at, outcome_counts, parse_factors, progress_bar
-from summitsim.scenario import Scenario, load_scenario
+from summitsim.scenario.loading import load_scenario
+from summitsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd

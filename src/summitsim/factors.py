@@ -28,10 +28,11 @@ from tqdm import tqdm
 
 from summitsim import draws
 from summitsim.arrays import compile_scenario
-from summitsim.held import hold
 from summitsim.kernel import COUNT_COLUMNS, count
-from summitsim.paths import ParameterPath, resolve, with_values
-from summitsim.scenario import Scenario, ScenarioError
+from summitsim.scenario.messages import ScenarioError
+from summitsim.scenario.overrides import hold, with_values
+from summitsim.scenario.paths import ParameterPath, resolve
+from summitsim.scenario.schema import Scenario
 from summitsim.sweep import BLOCK_TRIALS
 
 #: Blocks of fewer trials run on the calling thread: starting numba's threads costs more

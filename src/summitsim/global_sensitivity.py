@@ -31,7 +31,9 @@ import numpy as np
 
 from summitsim.analysis_files import manifest, write_manifest, write_table
 from summitsim.factors import Factor, counts_at, outcome_counts, parse_factors, progress_bar
-from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.scenario.loading import load_scenario
+from summitsim.scenario.messages import ScenarioError
+from summitsim.scenario.schema import Scenario
 from summitsim.sensitivity import Sensitivity
 
 METHODS = ("sobol", "morris", "oat")

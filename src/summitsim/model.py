@@ -28,8 +28,6 @@ import numpy as np
 from summitsim import draws
 from summitsim.agents import Negotiator, Principal
 from summitsim.arrays import (
-    CONCESSION,
-    HAWKISHNESS,
     SIDE_FIELDS,
     compile_scenario,
     noise_offset,
@@ -38,6 +36,7 @@ from summitsim.arrays import (
     trial_inputs,
 )
 from summitsim.scenario import Consequence, Scenario
+from summitsim.scenario.fields import NEGOTIATOR_FIELDS, PRINCIPAL_FIELDS
 
 _DAY = timedelta(days=1)
 
@@ -148,7 +147,7 @@ class SummitModel(mesa.Model):
                 ideal=self.params[base : base + issues],
                 salience=self.params[base + issues : base + 2 * issues],
                 reviews_from=scenario.reviews_from(j),
-                **{name: float(scalars[name]) for name in SIDE_FIELDS[:6]},
+                **{name: scalars[name] for name in PRINCIPAL_FIELDS},
             )
             delegate = side.negotiator or person
             negotiators.append(
@@ -157,9 +156,8 @@ class SummitModel(mesa.Model):
                     delegate.id,
                     delegate.name,
                     principal,
-                    concession=float(scalars[SIDE_FIELDS[CONCESSION]]),
-                    hawkishness=float(scalars[SIDE_FIELDS[HAWKISHNESS]]),
                     stands_in=side.negotiator is None,
+                    **{name: scalars[name] for name in NEGOTIATOR_FIELDS},
                 )
             )
             principals.append(principal)

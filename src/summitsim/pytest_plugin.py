@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from summitsim.safeyaml import MAX_FILE_BYTES, read_document
-from summitsim.scenario import ScenarioError
+from summitsim.scenario.messages import ScenarioError
+from summitsim.scenario.safe_yaml import MAX_FILE_BYTES, read_document
 
 #: What is read of a file over the size limit to see whether it claims to be a scenario.
 HEAD_BYTES = 64 * 1024
@@ -68,7 +68,7 @@ class ScenarioExpectations(pytest.Item):
 
     def runtest(self) -> None:
         from summitsim.expectations import check_expectations
-        from summitsim.scenario import load_scenario
+        from summitsim.scenario.loading import load_scenario
 
         report = check_expectations(load_scenario(self.path))
         if not report.passed:

@@ -19,7 +19,7 @@ from summitsim import __version__
 from summitsim.analysis import TippingPoint, tipping_point, wilson_interval
 from summitsim.atomic import write_text
 from summitsim.kernel import COUNT_COLUMNS
-from summitsim.paths import get_value, resolve
+from summitsim.scenario.paths import get_value, resolve
 from summitsim.sweep import SweepResult
 
 

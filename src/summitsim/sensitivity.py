@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from summitsim.held import hold
-from summitsim.paths import get_value, resolve, scalar_paths, with_values
 from summitsim.scenario import Scenario
+from summitsim.scenario.overrides import hold, with_values
+from summitsim.scenario.paths import get_value, resolve, scalar_paths
 from summitsim.sweep import estimate_p_summit
 
 

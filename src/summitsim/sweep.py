@@ -33,10 +33,10 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.checkpoints import Checkpoints, locked
-from summitsim.held import hold
 from summitsim.kernel import COMPILING_NOTICE, COUNT_COLUMNS, count, warm_up
-from summitsim.paths import parse_range, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.scenario.overrides import hold, with_values
+from summitsim.scenario.paths import parse_range, resolve
 
 #: Trials per block: the unit of work, of checkpoints and of seeding.
 BLOCK_TRIALS = 100_000
@@ -182,7 +182,7 @@ class SweepPlan:
         """The compiled scenario at every grid point, compiled when first used; validated
         here at the corners of the grid (a value out of a field's range is bad input, and
         field ranges are intervals). A swept path is held at its grid value
-        (:func:`summitsim.held.hold`)."""
+        (:func:`summitsim.scenario.overrides.hold`)."""
         arrays = PointArrays(hold(self.scenario, self.grid.paths), self.grid)
         for corner in self.grid.corners():
             arrays.compile(corner)
@@ -203,11 +203,13 @@ class SweepPlan:
 
 def model_fingerprint() -> str:
     """SHA-256 of the source of the modules that decide a trial's numbers (the rules, the
-    draws, the flat layout and the kernel): blocks computed by other code do not mix."""
+    draws, the flat layout and the table of fields it follows, and the kernel): blocks
+    computed by other code do not mix."""
     from summitsim import arrays, kernel, rules
+    from summitsim.scenario import fields
 
     digest = hashlib.sha256()
-    for module in (rules, draws, arrays, kernel):
+    for module in (rules, draws, fields, arrays, kernel):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 

@@ -29,8 +29,9 @@ from summitsim.analysis import wilson_interval
 from summitsim.arrays import compile_scenario, nominal_inputs
 from summitsim.factors import counts_at, held, progress_bar, scalar_path, summits
 from summitsim.kernel import OUTCOMES, SUMMIT, negotiate
-from summitsim.paths import ParameterPath, get_value, with_values
-from summitsim.scenario import Scenario
+from summitsim.scenario.overrides import with_values
+from summitsim.scenario.paths import ParameterPath, get_value
+from summitsim.scenario.schema import Scenario
 
 #: Bisection of the nominal run stops when the bracket is this narrow (in lever units).
 NOMINAL_TOLERANCE = 1e-9

@@ -33,21 +33,16 @@ from summitsim.analysis import wilson_interval
 from summitsim.demo import panels
 from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
-from summitsim.held import hold
 from summitsim.model import SummitModel
-from summitsim.paths import get_value, resolve, with_values
-from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.scenario import fields
+from summitsim.scenario.loading import load_scenario
+from summitsim.scenario.messages import ScenarioError
+from summitsim.scenario.overrides import hold, with_values
+from summitsim.scenario.paths import get_value, resolve
+from summitsim.scenario.schema import Scenario
 from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
 from summitsim.sweep import Grid, SweepPlan, run_sweep
 
-#: (field, low, high, step) of the sliders per principal and per negotiator.
-PRINCIPAL_SLIDERS = (
-    ("softness", 0.0, 1.0, 0.01),
-    ("patience", 0.0, 1.0, 0.01),
-    ("reservation", 0.0, 0.99, 0.01),
-)
-NEGOTIATOR_SLIDERS = (("concession", 0.1, 4.0, 0.05), ("hawkishness", 0.0, 1.0, 0.01))
-NOISE_SLIDER = (0.0, 0.2, 0.005)
 #: The P(summit) curve: grid points, trials per point and the seed of its draws.
 CURVE_POINTS = 21
 CURVE_TRIALS = 10_000
@@ -57,26 +52,29 @@ CURVE_SEED = 0
 def slider_paths(scenario: Scenario) -> dict[str, tuple[str, float, float, float, float]]:
     """``{path: (label, nominal value, low, high, step)}`` of every slider, side by side.
 
-    A side without a negotiator is negotiated by its principal, which then carries the
-    negotiator's fields (its path is the principal's id)."""
+    The sliders and their spans are those of the table of fields: per side the
+    principal's, then the negotiator's (on a side without a negotiator its principal
+    carries them, and its path is the principal's id), then the scenario's."""
     sliders = {}
     for side in scenario.sides:
         person = side.principal
         delegate = side.negotiator or person
-        rows = [(person, spec) for spec in PRINCIPAL_SLIDERS]
-        rows += [(delegate, spec) for spec in NEGOTIATOR_SLIDERS]
-        for actor, (field, low, high, step) in rows:
-            path = f"{actor.id}.{field}"
-            sliders[path] = (
-                f"{actor.name}: {field}",
-                float(get_value(scenario, resolve(scenario, path))),
-                low,
-                high,
-                step,
-            )
-    low, high, step = NOISE_SLIDER
-    sliders["noise"] = ("Noise (sd of each judgement)", scenario.noise, low, high, step)
+        rows = [(person, *pair) for pair in fields.sliders("principal")]
+        rows += [(delegate, *pair) for pair in fields.sliders("negotiator")]
+        for actor, field, span in rows:
+            path = f"{actor.id}.{field.name}"
+            sliders[path] = _slider(scenario, path, f"{actor.name}: {field.name}", span)
+    for field, span in fields.sliders("scenario"):
+        sliders[field.name] = _slider(scenario, field.name, span.label or field.name, span)
     return sliders
+
+
+def _slider(
+    scenario: Scenario, path: str, label: str, span: fields.Slider
+) -> tuple[str, float, float, float, float]:
+    """``(label, nominal value, low, high, step)`` of the slider of ``path``."""
+    value = float(get_value(scenario, resolve(scenario, path)))
+    return label, value, span.low, span.high, span.step
 
 
 def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
@@ -101,8 +99,8 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
 
 def with_sliders(scenario_file: str, values: dict[str, float]) -> Scenario:
     """The scenario with the slider values. A slider moved away from the file's value is
-    held there, as ``run --set`` holds a value (:func:`summitsim.held.hold`); the others
-    keep the file's uncertainty."""
+    held there, as ``run --set`` holds a value
+    (:func:`summitsim.scenario.overrides.hold`); the others keep the file's uncertainty."""
     written = load_scenario(scenario_file)
     moved = [
         path

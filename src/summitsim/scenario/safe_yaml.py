@@ -9,7 +9,7 @@
 3. The tree is *constructed* into plain Python data, and a :class:`LineMap` from field
    paths to line numbers is kept for the messages.
 
-Validation is :mod:`summitsim.scenario`'s part.
+Validation is the part of :mod:`.schema`, :mod:`.checks` and :mod:`.loading`.
 """
 
 import os
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from summitsim.errors import Loc, ScenarioError
+from summitsim.scenario.messages import Loc, ScenarioError
 
 #: The largest scenario, in YAML nodes with every alias expanded, that is read at all.
 MAX_NODES = 100_000

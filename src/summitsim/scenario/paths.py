@@ -19,20 +19,34 @@ Grammar (actor ids are principal or negotiator ids of the scenario)::
 
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from summitsim.scenario import RANGES, Range, Scenario, ScenarioError, scenario_from_data
-
-PRINCIPAL_FIELDS = ("reservation", "softness", "patience", "trust", "trust_loss", "sideline_below")
-ISSUE_FIELDS = ("ideal", "salience")
-NEGOTIATOR_FIELDS = ("concession", "hawkishness")
+from summitsim.scenario.fields import (
+    ISSUE_FIELDS,
+    NEGOTIATOR_FIELDS,
+    PRINCIPAL_FIELDS,
+    RANGES,
+    SCENARIO_FIELDS,
+    Range,
+    Role,
+)
+from summitsim.scenario.messages import ScenarioError
+from summitsim.scenario.schema import Scenario
 
 #: How far inside an open end :meth:`ParameterPath.clip` puts a value.
 CLIP_MARGIN = 1e-9
 
-GRAMMAR = "noise, ACTOR.FIELD, ACTOR.ideal.ISSUE or ACTOR.salience.ISSUE"
+
+def _either(words: Sequence[str]) -> str:
+    """``a, b or c``."""
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+#: The forms of a path, in words (for messages).
+GRAMMAR = _either(
+    [*SCENARIO_FIELDS, "ACTOR.FIELD", *(f"ACTOR.{name}.ISSUE" for name in ISSUE_FIELDS)]
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class ParameterPath:
     text: str
     actor: str | None
     side: int | None
-    role: Literal["principal", "negotiator", "scenario"]
+    role: Role
     field: str
     issue: str | None
     low: float
@@ -100,8 +114,8 @@ def _field_problem(scenario: Scenario, side: int, role: str, actor: str, field: 
 def resolve(scenario: Scenario, text: str) -> ParameterPath:
     """The parameter path named by ``text`` in ``scenario``; ScenarioError (field = the
     text) naming the valid actor ids or fields otherwise."""
-    if text == "noise":
-        return _path(text, None, None, "scenario", "noise", None)
+    if text in SCENARIO_FIELDS:
+        return _path(text, None, None, "scenario", text, None)
     parts = text.split(".")
     if not 2 <= len(parts) <= 3 or not all(parts):
         raise ScenarioError(f"not a parameter path; allowed: {GRAMMAR}", field=text)
@@ -113,7 +127,7 @@ def resolve(scenario: Scenario, text: str) -> ParameterPath:
             field=text,
         )
     side = actors[actor][0]
-    role = "principal" if scenario.sides[side].principal.id == actor else "negotiator"
+    role: Role = "principal" if scenario.sides[side].principal.id == actor else "negotiator"
     fields = _fields_of(scenario, side, role)
     if field not in fields:
         raise ScenarioError(
@@ -134,7 +148,7 @@ def resolve(scenario: Scenario, text: str) -> ParameterPath:
 
 
 def _path(
-    text: str, actor: str | None, side: int | None, role: str, field: str, issue: str | None
+    text: str, actor: str | None, side: int | None, role: Role, field: str, issue: str | None
 ) -> ParameterPath:
     bounds = RANGES[field]
     return ParameterPath(
@@ -155,63 +169,16 @@ def get_value(scenario: Scenario, path: ParameterPath) -> float | list[float]:
     """The value at ``path``: a float, or for a vector path one float per issue in issue
     order (salience raw, as written). Concession and hawkishness are the side's effective
     values (defaults 1 and 0 on a side negotiated by its principal)."""
-    if path.field == "noise":
-        return scenario.noise
+    if path.role == "scenario":
+        return float(getattr(scenario, path.field))
     if path.field in NEGOTIATOR_FIELDS:
-        return getattr(scenario, path.field)(path.side)
+        return scenario.negotiator_value(path.side, path.field)
     values = getattr(scenario.actor(path.actor), path.field)
     if path.issue is not None:
         return values[path.issue]
     if path.vector:
         return [values[issue] for issue in scenario.issue_ids]
     return values
-
-
-def _checked(path: ParameterPath, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(f"got {value!r}; allowed: {path.allowed()}", field=path.text)
-    if not path.range.contains(value):
-        raise ScenarioError(f"{value} is out of range; allowed: {path.allowed()}", field=path.text)
-    return float(value)
-
-
-def _new_value(
-    scenario: Scenario, path: ParameterPath, value: float | Sequence[float]
-) -> float | dict[str, float]:
-    """The checked value to store: a float, or for a vector path a mapping by issue."""
-    if not path.vector:
-        return _checked(path, value)
-    issues = scenario.issue_ids
-    if (
-        isinstance(value, (str, bytes))
-        or not isinstance(value, Sequence)
-        or len(value) != len(issues)
-    ):
-        raise ScenarioError(
-            f"got {value!r}; allowed: {len(issues)} numbers, one per issue "
-            f"({', '.join(issues)}), each {path.allowed()}",
-            field=path.text,
-        )
-    return {issue: _checked(path, entry) for issue, entry in zip(issues, value)}
-
-
-def with_values(scenario: Scenario, values: Mapping[str, float | Sequence[float]]) -> Scenario:
-    """A validated copy of ``scenario`` with each path set to its value (a vector path
-    takes one number per issue). Every check of the file is run again; a value out of the
-    field's range raises ScenarioError naming the path and the range. Salience stays raw."""
-    data = scenario.model_dump(by_alias=True, exclude_none=True)
-    for text, value in values.items():
-        path = resolve(scenario, text)
-        new = _new_value(scenario, path, value)
-        if path.field == "noise":
-            data["noise"] = new
-            continue
-        holder = data["sides"][path.side][path.role]
-        if path.issue is not None:
-            holder[path.field][path.issue] = new
-        else:
-            holder[path.field] = new
-    return scenario_from_data(data, source=scenario.source, sha256=scenario.sha256)
 
 
 def _number(text: str) -> float:
@@ -260,7 +227,7 @@ def scalar_paths(scenario: Scenario) -> list[str]:
     """Every scalar path of the scenario in a stable order: ``noise``, then per side the
     principal's fields and issue values, then the negotiator fields (by the negotiator's
     id, or the principal's on a side without one)."""
-    found = ["noise"]
+    found = list(SCENARIO_FIELDS)
     for side in scenario.sides:
         principal = side.principal.id
         found += [f"{principal}.{field}" for field in PRINCIPAL_FIELDS]

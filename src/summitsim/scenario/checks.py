@@ -1,0 +1,272 @@
+"""The cross-checks between fields of a scenario: unique ids, known issues, dates in
+order, consequences and ``expect`` that name real sides and negotiators, and
+``uncertainty`` keys that are parameter paths of the scenario with a form that fits.
+
+The loader runs :func:`cross_check` after pydantic has validated every field, so the
+schema stays pure data and may be read without this room (or :mod:`.paths`).
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from summitsim.scenario.fields import ISSUE_FIELDS, NEGOTIATOR_FIELDS
+from summitsim.scenario.messages import Loc, ScenarioError
+from summitsim.scenario.paths import resolve
+from summitsim.scenario.schema import (
+    MAX_DAYS,
+    UNCERTAINTY_FORMS,
+    Consequence,
+    Scenario,
+)
+
+
+def _require(condition: bool, loc: Loc, problem: str, allowed: str) -> None:
+    if not condition:
+        raise ScenarioError(f"{problem}; allowed: {allowed}", loc=loc)
+
+
+def _check_unique(entries: Iterable[tuple[str, Loc]], what: str, owners: str) -> None:
+    seen: list[str] = []
+    for value, loc in entries:
+        _require(
+            value not in seen,
+            loc,
+            f"duplicate {what} id {value!r}",
+            f"an id no other {owners} has (taken: {', '.join(seen)})",
+        )
+        seen.append(value)
+
+
+def _check_ids(scenario: Scenario) -> None:
+    _check_unique(
+        ((issue.id, ("issues", k, "id")) for k, issue in enumerate(scenario.issues)),
+        "issue",
+        "issue",
+    )
+    _check_unique(
+        ((side.id, ("sides", j, "id")) for j, side in enumerate(scenario.sides)), "side", "side"
+    )
+    _check_unique(
+        (
+            (person.id, ("sides", j, role, "id"))
+            for j, side in enumerate(scenario.sides)
+            for role, person in (("principal", side.principal), ("negotiator", side.negotiator))
+            if person is not None
+        ),
+        "actor",
+        "principal or negotiator",
+    )
+    _require(
+        scenario.first_mover in scenario.side_ids,
+        ("first_mover",),
+        f"unknown side {scenario.first_mover!r}",
+        f"one of {', '.join(scenario.side_ids)}",
+    )
+
+
+def _check_principals(scenario: Scenario) -> None:
+    issues = scenario.issue_ids
+    every = f"a value for each issue id, exactly: {', '.join(issues)}"
+    for j, side in enumerate(scenario.sides):
+        principal, at = side.principal, ("sides", j, "principal")
+        for field in ISSUE_FIELDS:
+            given = getattr(principal, field)
+            for issue in given:
+                _require(issue in issues, (*at, field, issue), f"unknown issue {issue!r}", every)
+            missing = [issue for issue in issues if issue not in given]
+            _require(not missing, (*at, field), f"no value for issue {', '.join(missing)}", every)
+        _require(
+            any(principal.salience.values()),
+            (*at, "salience"),
+            "every weight is 0",
+            "numbers >= 0, at least one above 0",
+        )
+        for field in NEGOTIATOR_FIELDS:
+            if side.negotiator is not None:
+                _require(
+                    getattr(principal, field) is None,
+                    (*at, field),
+                    f"{field} on principal {principal.id}, whose side has a negotiator",
+                    f"{field} on the negotiator {side.negotiator.id}",
+                )
+
+
+def _days_after(day: date, days: int) -> date:
+    """``day`` plus ``days``, or the last date there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
+def _check_dates(scenario: Scenario) -> None:
+    start, summit = scenario.start, scenario.summit
+    _require(
+        start < summit, ("summit",), f"{summit} is not after start {start}", "a date after start"
+    )
+    _require(
+        summit <= _days_after(start, MAX_DAYS),
+        ("summit",),
+        f"{summit} is more than {MAX_DAYS:,} days after start {start}",
+        f"a date from {_days_after(start, 1)} to {_days_after(start, MAX_DAYS)}",
+    )
+    window = f"a date from start ({start}) to before the summit ({summit})"
+    previous: date | None = None
+    for t, contact in enumerate(scenario.contacts):
+        loc = ("contacts", t, "date")
+        _require(
+            start <= contact.date < summit, loc, f"{contact.date} is outside the talks", window
+        )
+        _require(
+            previous is None or contact.date > previous,
+            loc,
+            f"{contact.date} is not after the previous contact ({previous})",
+            "contacts in strictly increasing date order",
+        )
+        previous = contact.date
+    for j, side in enumerate(scenario.sides):
+        reviews = side.principal.reviews_from
+        _require(
+            reviews is None or reviews <= summit,
+            ("sides", j, "principal", "reviews_from"),
+            f"{reviews} is after the summit",
+            f"a date on or before the summit ({summit})",
+        )
+
+
+def _check_side_reference(
+    scenario: Scenario, side_id: str | None, when: str | None, loc: Loc
+) -> None:
+    """``by`` (of a consequence or of expect): a side id, only with cancelled or vetoed."""
+    if side_id is None:
+        return
+    _require(
+        when in ("cancelled", "vetoed"),
+        loc,
+        f"'by' given with {when or 'no outcome'}",
+        "'by' only with cancelled or vetoed",
+    )
+    _require(
+        side_id in scenario.side_ids,
+        loc,
+        f"unknown side {side_id!r}",
+        f"one of {', '.join(scenario.side_ids)}",
+    )
+
+
+def _check_consequences(scenario: Scenario) -> None:
+    negotiators = [side.negotiator.id for side in scenario.sides if side.negotiator]
+    for i, consequence in enumerate(scenario.consequences):
+        at = ("consequences", i)
+        _check_side_reference(scenario, consequence.by, consequence.when, (*at, "by"))
+        if consequence.who is not None:
+            _require(
+                consequence.when == "sidelined",
+                (*at, "who"),
+                f"'who' given with {consequence.when}",
+                "'who' only with sidelined",
+            )
+            _require(
+                consequence.who in negotiators,
+                (*at, "who"),
+                f"unknown negotiator {consequence.who!r}",
+                f"one of {', '.join(negotiators) or 'none (no side has a negotiator)'}",
+            )
+        _require(
+            (consequence.on is None) != (consequence.after_days is None),
+            at,
+            "give the date once",
+            "exactly one of 'on' (a date) and 'after_days' (a number)",
+        )
+        _require(
+            consequence.on is None or consequence.on >= scenario.start,
+            (*at, "on"),
+            f"{consequence.on} is before start",
+            f"a date on or after {scenario.start}",
+        )
+        _check_consequence_bound(scenario, consequence, at)
+
+
+def _check_consequence_bound(scenario: Scenario, consequence: Consequence, at: Loc) -> None:
+    """A consequence falls at most MAX_DAYS after the summit (the latest outcome date), on
+    a date the calendar has: the run walks to it."""
+    summit, latest = scenario.summit, _days_after(scenario.summit, MAX_DAYS)
+    _require(
+        consequence.on is None or consequence.on <= latest,
+        (*at, "on"),
+        f"{consequence.on} is more than {MAX_DAYS:,} days after the summit",
+        f"a date from {scenario.start} to {latest}",
+    )
+    room = (date.max - summit).days
+    _require(
+        consequence.after_days is None or consequence.after_days <= room,
+        (*at, "after_days"),
+        f"{consequence.after_days} days after the summit ({summit}) is past {date.max}",
+        f"at most {room} days here",
+    )
+
+
+def _check_uncertainty(scenario: Scenario) -> None:
+    for key, spec in scenario.uncertainty.items():
+        at = ("uncertainty", key)
+        _require(
+            len(spec.forms) == 1,
+            at,
+            f"{len(spec.forms)} forms given",
+            "exactly one of " + ", ".join(UNCERTAINTY_FORMS),
+        )
+        try:
+            path = resolve(scenario, key)
+        except ScenarioError as error:
+            raise ScenarioError(error.message, loc=at) from None
+        form = spec.forms[0]
+        if path.vector:
+            _require(
+                form == "concentration",
+                (*at, form),
+                f"{form} for the vector path {key}",
+                f"concentration, or {form} on one issue ({key}.ISSUE)",
+            )
+        else:
+            _require(
+                form != "concentration",
+                (*at, form),
+                "concentration for a scalar path",
+                "uniform, normal_sd or lognormal_sd (concentration only for ACTOR.ideal "
+                "and ACTOR.salience)",
+            )
+        if form == "uniform":
+            low, high = spec.uniform
+            _require(low <= high, (*at, form), f"low {low} is above high {high}", "low <= high")
+            for end, value in enumerate(spec.uniform):
+                _require(
+                    path.range.contains(value),
+                    (*at, form, end),
+                    f"{value} is out of range for {key}",
+                    path.allowed(),
+                )
+
+
+def _check_expect(scenario: Scenario) -> None:
+    if scenario.expect is not None:
+        _check_side_reference(
+            scenario, scenario.expect.by, scenario.expect.outcome, ("expect", "by")
+        )
+
+
+# In this order: uncertainty paths are resolved only once ids and issues are known good.
+CROSS_CHECKS = (
+    _check_ids,
+    _check_principals,
+    _check_dates,
+    _check_consequences,
+    _check_expect,
+    _check_uncertainty,
+)
+
+
+def cross_check(scenario: Scenario) -> None:
+    """Run every cross-check on a scenario whose fields pydantic has validated; the first
+    failure raises ScenarioError with the position it is about."""
+    for check in CROSS_CHECKS:
+        check(scenario)
