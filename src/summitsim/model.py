@@ -25,7 +25,7 @@ from functools import partial
 import mesa
 import numpy as np
 
-from summitsim import draws
+from summitsim import draws, rules
 from summitsim.agents import Negotiator, Principal
 from summitsim.arrays import (
     CONCESSION,
@@ -328,7 +328,7 @@ class SummitModel(mesa.Model):
     def _review(self, t: int) -> None:
         for j in (self.first, 1 - self.first):
             principal = self.principals[j]
-            if not principal.reviews_after(self.setup.contacts[t].date):
+            if not self.arrays.reviewed[t, j]:  # the review schedule both drivers read
                 continue
             offer = self.latest[1 - j]
             worth = principal.value(offer)
@@ -370,17 +370,22 @@ class SummitModel(mesa.Model):
         }
         if kind in texts:
             self._log(day, kind, texts[kind])
-        if kind != "summit":
-            self._settle_trust(day, j if kind == "cancelled" else None)
+        self._settle_trust(day, kind, j)
         for consequence in self.setup.consequences:
             if self._applies(consequence):
                 when = consequence.on or day + timedelta(days=consequence.after_days)
                 self._log(max(when, self.today), "consequence", consequence.text)
 
-    def _settle_trust(self, day: date, canceller: int | None) -> None:
+    def _settle_trust(self, day: date, kind: str, decider: int | None) -> None:
+        """Each principal that :func:`rules.blames` its negotiator after an outcome of
+        ``kind`` decided by side ``decider`` loses trust in it, and may sideline it."""
         for j, principal in enumerate(self.principals):
             negotiator = self.negotiators[j]
-            if j == canceller or negotiator.stands_in:
+            if not rules.blames(
+                kind == "summit",
+                kind == "cancelled" and j == decider,
+                bool(self.arrays.has_negotiator[j]),
+            ):
                 continue
             before = principal.trust
             if principal.blame(negotiator):
