@@ -3,7 +3,10 @@
 A trial reads a flat parameter vector (layout in :mod:`summitsim.arrays`) and walks the
 contacts exactly as design.md section 2 says; the Mesa model (:mod:`summitsim.model`) walks
 the same contacts day by day. Given the same parameters and the same noise, both reach the
-same outcome, side, contact and framework (tested).
+same outcome, side, contact and framework (tested). The protocol is written twice on
+purpose (here for numbers, in the model for narration; docs/design.md section 5); what
+the two could disagree on, the targets (``rules.aim``), who is blamed (``rules.blames``)
+and the review schedule (``arrays.reviewed``), each driver takes from one place.
 
 Jitted functions take only arrays and scalars and write into preallocated outputs; the
 public wrappers :func:`simulate` and :func:`count` validate and allocate.

@@ -10,8 +10,12 @@ to the next, so a run costs what its events cost, not its days. A
 first and last day): nothing changes on the days between, whose row would repeat the one
 before. :attr:`SummitModel.events` is the dated account.
 
-The model reads its parameters from the same flat vector as the Monte Carlo kernel and its
-noise from the same draws, so both drivers reach the same outcome (tested).
+The model reads its parameters from the same flat vector as the Monte Carlo kernel, its
+noise from the same draws and its review schedule from the same arrays
+(``arrays.reviewed``), so both drivers reach the same outcome (tested). The protocol is
+written here a second time on purpose, for the account and the page (the kernel's is for
+numbers; docs/design.md section 5); targets and blame come from ``rules.aim`` and
+``rules.blames``, as in the kernel.
 """
 
 from __future__ import annotations
