@@ -229,7 +229,7 @@ def check_figures_seen_whole(page) -> None:
     """Every figure panel's image: loaded, inside the window once scrolled to, clipped by
     no ancestor, undistorted, and shown large enough that its smallest text (TEXT_PT at
     DPI) is at least :data:`MIN_TEXT_PX` on the screen."""
-    from summitsim.demo.panels import DPI, TEXT_PT
+    from summitsim.figures.panels import DPI, TEXT_PT
 
     for title in FIGURE_PANELS:
         image = card(page, title).locator("img").first

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summitsim.demo import app, controls, panels
+from summitsim.demo import app, controls
+from summitsim.figures import panels
 from summitsim.scenario import load_scenario
 
 BUDAPEST = str(Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml")

@@ -90,8 +90,40 @@ def test_sweep_plot_draws_dollars_literally(hostile: Path, tmp_path: Path) -> No
     assert [p.name for p in out.glob("*.png")], sorted(p.name for p in out.iterdir())
 
 
+@pytest.mark.parametrize(
+    "command, figure",
+    [
+        (["sensitivity", "--method", "sobol", "--samples", "4"], "sobol.png"),
+        (["sensitivity", "--method", "morris", "--samples", "4"], "morris.png"),
+        (["discover", "--samples", "100"], "tradeoff.png"),
+    ],
+    ids=["sobol", "morris", "discover"],
+)
+def test_analysis_figures_draw_dollars_literally(
+    hostile: Path, tmp_path: Path, command: list[str], figure: str
+) -> None:
+    factors = ["--factor", "putin.softness=0:1", "--factor", "putin.trust=0:1"]
+    name, *options = command
+    done = summitsim(
+        name,
+        hostile,
+        *factors,
+        *options,
+        "--trials",
+        "5",
+        "--out",
+        tmp_path,
+        "--quiet",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / figure).read_bytes().startswith(b"\x89PNG")
+
+
 def test_the_page_panels_draw_dollars_literally(hostile: Path) -> None:
-    from summitsim.demo import app, panels
+    from summitsim.demo import app
+    from summitsim.figures import panels
 
     params = app.model_params(str(hostile), load_scenario(hostile))
     model = app.ClassroomModel(

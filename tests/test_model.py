@@ -11,6 +11,7 @@ tau = 1, 0.6, 0.2.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import date, timedelta
 
@@ -217,6 +218,22 @@ def test_a_principal_reviews_only_from_its_reviews_from_date():
     model = run(toy({"pa.patience": 0.9, "pa.reviews_from": date(2025, 3, 5)}))
     assert kinds_on(model, "2025-03-03") == [("review", "pb")]
     assert outcome_of(model) == ("cancelled", "a", "2025-03-06", 1)
+
+
+def test_the_model_reviews_on_the_schedule_of_its_arrays():
+    # Both principals would cancel after t=0 (see above); the model asks only those the
+    # arrays' review schedule marks, so with A marked alone after t=0 it is A that cancels
+    # even though B moves first, and with nobody marked the talks go on to a summit.
+    model = build(toy({"pa.patience": 0.9, "pb.patience": 0.9}, first_mover="b"))
+    model.arrays = dataclasses.replace(
+        model.arrays, reviewed=np.array([[True, False], [False, False], [False, False]])
+    )
+    model.run()
+    assert outcome_of(model) == ("cancelled", "a", "2025-03-03", 0)
+    nobody = build(toy({"pa.patience": 0.9, "pb.patience": 0.9}))
+    nobody.arrays = dataclasses.replace(nobody.arrays, reviewed=np.zeros((3, 2), dtype=bool))
+    nobody.run()
+    assert outcome_of(nobody)[0] == "summit"
 
 
 def test_the_deadline_falls_on_the_summit_date_at_the_last_contact():

@@ -55,6 +55,55 @@ def test_target_by_hand():
     assert rules.target(1.0, 0.6) == pytest.approx(0.6)
 
 
+@pytest.mark.parametrize(
+    "contact, contacts, softness, concession, reservation, hawkishness, expected",
+    [
+        # e = 1/2, alpha = 0.2 + 0.8 * 0.5 = 0.6; f = 0.4 + 0.5 * 0.6 = 0.7; 1 - 0.6 * 0.3
+        (1, 3, 0.2, 1.0, 0.4, 0.5, 0.82),
+        (0, 4, 0.0, 1.0, 0.4, 0.5, 1.0),  # the opening demand of a side with softness 0
+        (3, 4, 0.0, 0.5, 0.4, 0.5, 0.7),  # the last contact: the floor
+        # Boulware beta 0.5 at e = 1/2: alpha = 0.25; f = 0.3: 1 - 0.25 * 0.7 = 0.825
+        (1, 3, 0.0, 0.5, 0.3, 0.0, 0.825),
+    ],
+)
+def test_aim_by_hand(contact, contacts, softness, concession, reservation, hawkishness, expected):
+    got = rules.aim(contact, contacts, softness, concession, reservation, hawkishness)
+    assert got == pytest.approx(expected, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    contacts=st.integers(1, 12),
+    softness=st.floats(0.0, 1.0),
+    concession=st.floats(0.05, 20.0),
+    reservation=st.floats(0.0, 0.999),
+    hawkishness=st.floats(0.0, 1.0),
+    data=st.data(),
+)
+def test_aim_is_the_target_at_the_share_and_the_floor_to_the_bit(
+    contacts, softness, concession, reservation, hawkishness, data
+):
+    t = data.draw(st.integers(0, contacts - 1))
+    share = rules.concession_share(t, contacts, softness, concession)
+    expected = rules.target(share, rules.floor(reservation, hawkishness))
+    assert rules.aim(t, contacts, softness, concession, reservation, hawkishness) == expected
+
+
+@pytest.mark.parametrize(
+    "summit_held, own_side_cancelled, has_negotiator, blamed",
+    [
+        (False, False, True, True),  # the other side cancelled, a veto or the deadline
+        (False, True, True, False),  # its own side cancelled: its own doing
+        (True, False, True, False),  # a summit: nobody is blamed
+        (False, False, False, False),  # a principal negotiating for itself
+        (False, True, False, False),
+        (True, False, False, False),
+    ],
+)
+def test_blame_by_hand(summit_held, own_side_cancelled, has_negotiator, blamed):
+    assert rules.blames(summit_held, own_side_cancelled, has_negotiator) is blamed
+
+
 def test_offer_by_hand():
     # toward y = (1, 0): D = 0.4 * 1 + 0.6 * 1 = 1; tau 0.75 -> lambda 0.25 -> x = (0.25, 0.75)
     out = np.empty(2)

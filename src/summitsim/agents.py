@@ -73,10 +73,6 @@ class Principal(mesa.Agent):
         """Utility of ``position`` to this principal, in [0, 1]."""
         return rules.utility(position, self.ideal, self.salience)
 
-    def reviews_after(self, contact_date: date) -> bool:
-        """Whether this principal reviews the talks after a contact held on ``contact_date``."""
-        return contact_date >= self.reviews_from
-
     def cancels(self, offer: np.ndarray, noise: float) -> bool:
         """Whether the other side's latest ``offer`` is too poor to stay at the table."""
         return rules.cancels(self.value(offer), noise, self.patience)
@@ -86,10 +82,8 @@ class Principal(mesa.Agent):
         return rules.approves(self.value(framework), noise, self.reservation)
 
     def blame(self, negotiator: Negotiator) -> bool:
-        """Lower trust after a failure this principal did not cause; True if the negotiator
-        is now sidelined (a principal negotiating for itself is never sidelined)."""
-        if negotiator.stands_in:
-            return False
+        """Lower trust in ``negotiator`` after a failure (whether it is blamed at all is
+        :func:`rules.blames`, decided by the model); True if it is now sidelined."""
         self.trust = rules.trust_after_failure(self.trust, self.trust_loss, negotiator.hawkishness)
         negotiator.sidelined = rules.sidelined(self.trust, self.sideline_below)
         return negotiator.sidelined
@@ -133,8 +127,15 @@ class Negotiator(mesa.Agent):
 
     def target(self, contact: int, contacts: int) -> float:
         """Utility aimed at in contact ``contact`` (0-based) of ``contacts``."""
-        share = rules.concession_share(contact, contacts, self.principal.softness, self.concession)
-        return rules.target(share, self.floor)
+        principal = self.principal
+        return rules.aim(
+            contact,
+            contacts,
+            principal.softness,
+            self.concession,
+            principal.reservation,
+            self.hawkishness,
+        )
 
     def propose(self, toward: np.ndarray, contact: int, contacts: int) -> np.ndarray:
         """An offer on the segment from the principal's ideal toward ``toward``, worth the

@@ -320,7 +320,8 @@ def command_run(args: argparse.Namespace) -> int:
     model = SummitModel(scenario, seed=args.seed)
     model.run()
     if args.plot:
-        from summitsim.plots import run_figure, save_figure
+        from summitsim.figures.run import run_figure
+        from summitsim.figures.save import save_figure
 
         save_figure(run_figure(model), args.plot)
     if args.json:

@@ -260,8 +260,8 @@ def write_outputs(
     step_columns += [f"{name}_{end}" for name in names for end in ("low", "high")]
     written["trajectory"] = write_table(out / "trajectory.csv", step_columns, steps)
     if result.boxes:
-        from summitsim.analysis_plots import tradeoff_figure
-        from summitsim.plots import save_figure
+        from summitsim.figures.discovery import tradeoff_figure
+        from summitsim.figures.save import save_figure
 
         first = result.boxes[0]
         written["figure"] = save_figure(

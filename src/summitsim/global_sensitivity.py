@@ -316,8 +316,8 @@ def write_outputs(
 ) -> dict[str, Path]:
     """``sensitivity.csv``, ``samples.csv`` (Sobol' and Morris), the figure and
     ``manifest.json`` under ``out``."""
-    from summitsim.analysis_plots import index_figure
-    from summitsim.plots import save_figure, sensitivity_figure
+    from summitsim.figures.save import save_figure
+    from summitsim.figures.sensitivity import index_figure, sensitivity_figure
 
     written = {"table": write_table(out / "sensitivity.csv", result.columns, result.rows)}
     if result.method == "oat":

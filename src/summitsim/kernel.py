@@ -3,7 +3,10 @@
 A trial reads a flat parameter vector (layout in :mod:`summitsim.arrays`) and walks the
 contacts exactly as design.md section 2 says; the Mesa model (:mod:`summitsim.model`) walks
 the same contacts day by day. Given the same parameters and the same noise, both reach the
-same outcome, side, contact and framework (tested).
+same outcome, side, contact and framework (tested). The protocol is written twice on
+purpose (here for numbers, in the model for narration; docs/design.md section 5); what
+the two could disagree on, the targets (``rules.aim``), who is blamed (``rules.blames``)
+and the review schedule (``arrays.reviewed``), each driver takes from one place.
 
 Jitted functions take only arrays and scalars and write into preallocated outputs; the
 public wrappers :func:`simulate` and :func:`count` validate and allocate.
@@ -107,18 +110,13 @@ def _propose(
 @njit(cache=True, inline="always", error_model="numpy")
 def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
     """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact``."""
-    share = rules.concession_share(
+    return rules.aim(
         contact,
         contacts,
         _scalar(params, side, issues, SOFTNESS),
         _scalar(params, side, issues, CONCESSION),
-    )
-    return rules.target(
-        share,
-        rules.floor(
-            _scalar(params, side, issues, RESERVATION),
-            _scalar(params, side, issues, HAWKISHNESS),
-        ),
+        _scalar(params, side, issues, RESERVATION),
+        _scalar(params, side, issues, HAWKISHNESS),
     )
 
 
@@ -190,13 +188,13 @@ def negotiate(
 def _sidelining(
     params: np.ndarray, issues: int, has_negotiator: np.ndarray, outcome: int, decider: int
 ) -> int:
-    """Bit mask of the sides whose negotiator is sidelined after ``outcome``: after any
-    outcome but a summit, a principal whose side did not cancel blames its negotiator."""
+    """Bit mask of the sides whose negotiator is sidelined after ``outcome``; who is blamed
+    is :func:`rules.blames`."""
     mask = 0
-    if outcome == SUMMIT:
-        return mask
     for j in range(2):
-        if not has_negotiator[j] or (outcome == CANCELLED and decider == j):
+        if not rules.blames(
+            outcome == SUMMIT, outcome == CANCELLED and decider == j, has_negotiator[j]
+        ):
             continue
         trust = rules.trust_after_failure(
             _scalar(params, j, issues, TRUST),

@@ -10,8 +10,12 @@ to the next, so a run costs what its events cost, not its days. A
 first and last day): nothing changes on the days between, whose row would repeat the one
 before. :attr:`SummitModel.events` is the dated account.
 
-The model reads its parameters from the same flat vector as the Monte Carlo kernel and its
-noise from the same draws, so both drivers reach the same outcome (tested).
+The model reads its parameters from the same flat vector as the Monte Carlo kernel, its
+noise from the same draws and its review schedule from the same arrays
+(``arrays.reviewed``), so both drivers reach the same outcome (tested). The protocol is
+written here a second time on purpose, for the account and the page (the kernel's is for
+numbers; docs/design.md section 5); targets and blame come from ``rules.aim`` and
+``rules.blames``, as in the kernel.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from functools import partial
 import mesa
 import numpy as np
 
-from summitsim import draws
+from summitsim import draws, rules
 from summitsim.agents import Negotiator, Principal
 from summitsim.arrays import (
     SIDE_FIELDS,
@@ -326,7 +330,7 @@ class SummitModel(mesa.Model):
     def _review(self, t: int) -> None:
         for j in (self.first, 1 - self.first):
             principal = self.principals[j]
-            if not principal.reviews_after(self.setup.contacts[t].date):
+            if not self.arrays.reviewed[t, j]:  # the review schedule both drivers read
                 continue
             offer = self.latest[1 - j]
             worth = principal.value(offer)
@@ -368,17 +372,22 @@ class SummitModel(mesa.Model):
         }
         if kind in texts:
             self._log(day, kind, texts[kind])
-        if kind != "summit":
-            self._settle_trust(day, j if kind == "cancelled" else None)
+        self._settle_trust(day, kind, j)
         for consequence in self.setup.consequences:
             if self._applies(consequence):
                 when = consequence.on or day + timedelta(days=consequence.after_days)
                 self._log(max(when, self.today), "consequence", consequence.text)
 
-    def _settle_trust(self, day: date, canceller: int | None) -> None:
+    def _settle_trust(self, day: date, kind: str, decider: int | None) -> None:
+        """Each principal that :func:`rules.blames` its negotiator after an outcome of
+        ``kind`` decided by side ``decider`` loses trust in it, and may sideline it."""
         for j, principal in enumerate(self.principals):
             negotiator = self.negotiators[j]
-            if j == canceller or negotiator.stands_in:
+            if not rules.blames(
+                kind == "summit",
+                kind == "cancelled" and j == decider,
+                bool(self.arrays.has_negotiator[j]),
+            ):
                 continue
             before = principal.trust
             if principal.blame(negotiator):

@@ -190,7 +190,8 @@ def _numba_threads() -> int:
 
 def write_outputs(result: SweepResult, out: Path, scenario_file: str) -> Summary:
     """Write ``summary.csv``, ``manifest.json`` and ``p_summit.png`` into ``out``."""
-    from summitsim.plots import save_figure, sweep_figure
+    from summitsim.figures.save import save_figure
+    from summitsim.figures.sweep import sweep_figure
 
     summary = summarise(result)
     out.mkdir(parents=True, exist_ok=True)

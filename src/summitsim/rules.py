@@ -145,6 +145,28 @@ def target(share: float, floor_value: float) -> float:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def aim(
+    contact: int,
+    contacts: int,
+    softness: float,
+    concession: float,
+    reservation: float,
+    hawkishness: float,
+) -> float:
+    """The target of a side at contact ``t`` of ``T``: ``tau_j(t) = 1 - alpha_j(t) (1 - f_j)``,
+    with ``alpha_j(t)`` from :func:`concession_share` (Faratin, Sierra & Jennings 1998,
+    polynomial time-dependent tactic; design.md section 2) and the floor ``f_j`` from
+    :func:`floor` (the reservation made harder by hawkishness). Both drivers call this one
+    function, so their targets agree to the last bit.
+
+    >>> round(aim(1, 3, 0.2, 1.0, 0.4, 0.5), 12)  # alpha = 0.6, f = 0.7: 1 - 0.6 * 0.3
+    0.82
+    """
+    share = concession_share(contact, contacts, softness, concession)
+    return target(share, floor(reservation, hawkishness))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def offer(
     ideal: np.ndarray, salience: np.ndarray, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
@@ -195,6 +217,19 @@ def trust_after_failure(trust: float, trust_loss: float, hawkishness: float) -> 
     0.5
     """
     return trust - trust_loss * (1.0 + hawkishness)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def blames(summit_held: bool, own_side_cancelled: bool, has_negotiator: bool) -> bool:
+    """Whether a principal blames its negotiator once the talks are over: after any outcome
+    but a summit, unless its own side cancelled (a failure it caused itself); a principal
+    that negotiates for itself has no negotiator to blame (design.md section 2). A blamed
+    negotiator loses trust by :func:`trust_after_failure` and may be :func:`sidelined`.
+
+    >>> blames(False, False, True), blames(True, False, True), blames(False, True, True)
+    (True, False, False)
+    """
+    return has_negotiator and not summit_held and not own_side_cancelled
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -30,9 +30,9 @@ from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
 from summitsim.analysis import wilson_interval
-from summitsim.demo import panels
 from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
+from summitsim.figures import panels
 from summitsim.model import SummitModel
 from summitsim.scenario import fields
 from summitsim.scenario.loading import load_scenario
@@ -318,7 +318,7 @@ FIGURE_CSS = """
 COMPONENTS = [OffersPanel, ValuesPanel, UtilitySpacePanel, CurvePanel, EventFeed]
 #: Panels side by side when the page is wide enough for two of this width (a projector at
 #: 1920 px), one under the other below that (1280 px), so no figure shrinks below
-#: :data:`summitsim.demo.panels.PANEL_SIZE` by more than a little.
+#: :data:`summitsim.figures.panels.PANEL_SIZE` by more than a little.
 PANEL_MIN_WIDTH_PX = 640
 
 

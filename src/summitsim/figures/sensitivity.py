@@ -1,29 +1,75 @@
-"""Figures of the analysis commands: sensitivity indices with their intervals and PRIM's
-peeling trade-off. Labelled in words, in the palette of :mod:`summitsim.plots` (its blue
-and red are told apart by people with any common colour-vision deficiency; hatching and
-markers repeat what the colour says)."""
+"""Figures of what moves P(summit): the one-at-a-time tornado (``summitsim sensitivity``
+and ``--method oat``) and the Sobol' or Morris indices with their intervals. Labelled in
+words; hatching and markers repeat what the colour says."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from summitsim.plots import SIDE_COLOURS
+from summitsim.figures import palette
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from summitsim.global_sensitivity import SensitivityResult
+    from summitsim.sensitivity import Sensitivity
 
-_FIRST, _SECOND = SIDE_COLOURS
 _LABELS = {"p_summit": "P(summit)", "p_held": "P(held)"}
 _INDICES = {
     "sobol": (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total order ST")),
     "morris": (("mu_star", "mu_star_conf", "mu* (mean |effect|)"), ("sigma", None, "sigma")),
 }
+
+
+def sensitivity_figure(title: str, rows: Sequence[Sensitivity], baseline: float) -> Figure:
+    """A tornado chart: for each parameter, P(summit) a step below and a step above the
+    scenario's value, largest effect on top, against the baseline P(summit)."""
+    shown = list(rows)[::-1]
+    figure = Figure(figsize=(9, 0.42 * len(shown) + 1.6))
+    axis = figure.subplots()
+    for i, row in enumerate(shown):
+        axis.plot(
+            [row.p_low, row.p_high],
+            [i, i],
+            color=palette.BACKDROP,
+            linewidth=6,
+            solid_capstyle="butt",
+            zorder=1,
+        )
+        axis.scatter(
+            [row.p_low],
+            [i],
+            color=palette.FIRST,
+            marker="<",
+            zorder=2,
+            label="a step lower" if i == 0 else None,
+        )
+        axis.scatter(
+            [row.p_high],
+            [i],
+            color=palette.SECOND,
+            marker=">",
+            zorder=2,
+            label="a step higher" if i == 0 else None,
+        )
+    axis.axvline(
+        baseline,
+        color=palette.AS_WRITTEN,
+        linestyle=":",
+        linewidth=1,
+        label=f"the scenario as written ({baseline:.3f})",
+    )
+    axis.set_yticks(
+        range(len(shown)), [f"{r.path}  ({r.low:g} / {r.high:g})" for r in shown], fontsize=8
+    )
+    axis.set_xlabel("P(summit is held)")
+    axis.set_title(
+        f"{title}: what moves P(summit)\n(one parameter at a time, same draws for everything else)"
+    )
+    axis.legend(loc="lower right", fontsize=8)
+    return figure
 
 
 def index_figure(title: str, result: SensitivityResult) -> Figure:
@@ -32,14 +78,13 @@ def index_figure(title: str, result: SensitivityResult) -> Figure:
     outcomes = list(dict.fromkeys(row["outcome"] for row in result.rows))
     factors = [factor.path for factor in result.factors]
     height = 0.5 * len(factors) + 1.4
-    figure, axes = plt.subplots(
-        1, len(outcomes), figsize=(5.2 * len(outcomes), height), sharey=True, squeeze=False
-    )
+    figure = Figure(figsize=(5.2 * len(outcomes), height))
+    axes = figure.subplots(1, len(outcomes), sharey=True, squeeze=False)
     y = np.arange(len(factors))
     for axis, outcome in zip(axes[0], outcomes):
         rows = {row["factor"]: row for row in result.rows if row["outcome"] == outcome}
         for shift, colour, hatch, (key, conf, label) in zip(
-            (-0.2, 0.2), (_FIRST, _SECOND), ("", "//"), _INDICES[result.method]
+            (-0.2, 0.2), (palette.FIRST, palette.SECOND), ("", "//"), _INDICES[result.method]
         ):
             values = np.array([rows[f][key] for f in factors], dtype=float)
             errors = None if conf is None else np.array([rows[f][conf] for f in factors])
@@ -50,7 +95,8 @@ def index_figure(title: str, result: SensitivityResult) -> Figure:
                 xerr=errors,
                 color=colour,
                 hatch=hatch,
-                edgecolor="white",
+                edgecolor=palette.PAPER,
+                ecolor=palette.INK,
                 capsize=3,
                 label=label + ("" if conf is None else " with 95% interval"),
             )
@@ -65,7 +111,7 @@ def index_figure(title: str, result: SensitivityResult) -> Figure:
                     va="center",
                     fontsize=6,
                 )
-        axis.axvline(0, color="black", linewidth=0.8)
+        axis.axvline(0, color=palette.INK, linewidth=0.8)
         axis.set_yticks(y, factors, fontsize=8)
         axis.invert_yaxis()
         axis.set_title(_LABELS.get(outcome, outcome), fontsize=10)
@@ -81,47 +127,4 @@ def index_figure(title: str, result: SensitivityResult) -> Figure:
         fontsize=10,
     )
     figure.tight_layout(rect=(0, 0.1, 1, 1))
-    return figure
-
-
-def tradeoff_figure(title: str, trajectory: pd.DataFrame, chosen: int) -> Figure:
-    """PRIM's peeling trajectory: density against coverage for every box, the number of
-    restricted factors written beside each, the chosen box marked."""
-    figure, axis = plt.subplots(figsize=(7, 5))
-    axis.plot(
-        trajectory["coverage"],
-        trajectory["density"],
-        color=_FIRST,
-        marker="o",
-        markersize=4,
-        label="boxes along the peeling trajectory",
-    )
-    changes = trajectory["res_dim"].ne(trajectory["res_dim"].shift())
-    for _, step in trajectory[changes].iterrows():  # where the box restricts another factor
-        axis.annotate(
-            f"{int(step['res_dim'])}",
-            (step["coverage"], step["density"]),
-            textcoords="offset points",
-            xytext=(4, 4),
-            fontsize=7,
-        )
-    at = trajectory.iloc[chosen]
-    axis.plot(
-        [at["coverage"]],
-        [at["density"]],
-        marker="D",
-        markersize=9,
-        color=_SECOND,
-        linestyle="none",
-        label=f"the chosen box (coverage {at['coverage']:.2f}, density {at['density']:.2f})",
-    )
-    axis.set_xlabel("coverage: share of the samples of interest inside the box")
-    axis.set_ylabel("density: share of the box's samples that are of interest")
-    axis.set_xlim(-0.02, 1.02)
-    axis.set_ylim(-0.02, 1.02)
-    axis.set_title(
-        f"{title}: PRIM peeling trade-off\n(numbers: factors the box restricts, from that step on)",
-        fontsize=10,
-    )
-    axis.legend(loc="lower left", fontsize=8)
     return figure

@@ -5,32 +5,34 @@ The builders read only what a :class:`summitsim.model.SummitModel` exposes: its 
 (``setup``), its principals (ideal, salience, reservation, patience, ``value``), its
 ``offers`` and its ``outcome``. They never step or change the model. Figures are built
 with :class:`matplotlib.figure.Figure` directly (no pyplot), so pages open in several
-browsers at once share no plotting state.
+browsers at once share no plotting state. Every value of a position is
+:func:`summitsim.rules.utility`, as the principals compute it.
 """
 
 from __future__ import annotations
 
-import io
 import itertools
 import textwrap
 from dataclasses import dataclass
 from datetime import date
 
-import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from summitsim.plots import LITERAL_TEXT
+from summitsim import rules
+from summitsim.figures import palette
+from summitsim.figures.save import figure_png
 
-# Scenario text is drawn as written ($ is a dollar sign). Set for the whole process rather
-# than per figure: the page builds figures on several threads at once, and rc_context
-# saves and restores the global rcParams, so concurrent contexts would undo each other.
-matplotlib.rcParams.update(LITERAL_TEXT)
+__all__ = [
+    "Curve",
+    "figure_png",
+    "offers_figure",
+    "p_summit_figure",
+    "pareto_frontier",
+    "utility_space_figure",
+    "values_figure",
+]
 
-#: One colour per side, in the scenario's order (side A, side B).
-SIDE_COLOURS = ("#1f5fbf", "#c0392b")
-ZONE_COLOUR = "#2e9e4f"
-FRAMEWORK_COLOUR = "#e6a100"
 #: Panel size in inches at :data:`DPI` (700 x 450 px): shown at about that size in half
 #: of a 1920 px projector page or across the main area at 1280 px.
 PANEL_SIZE = (7.0, 4.5)
@@ -56,13 +58,6 @@ class Curve:
     trials: int
 
 
-def figure_png(figure: Figure) -> bytes:
-    """The figure as PNG bytes."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
 def _figure(size: tuple[float, float] = PANEL_SIZE) -> Figure:
     return Figure(figsize=size, dpi=DPI, layout="constrained")
 
@@ -82,7 +77,7 @@ def _contact_axis(axes, model) -> None:
     axes.set_xticklabels([_short_date(c.date) for c in contacts], fontsize=TEXT_PT)
     for t, label in enumerate(axes.get_xticklabels()):
         if t >= held:
-            label.set_color("#aaaaaa")
+            label.set_color(palette.FAINT)
 
 
 def offers_figure(model) -> Figure:
@@ -101,7 +96,7 @@ def offers_figure(model) -> Figure:
             points = [
                 (t, entry[side.id][issue.id]) for t, entry in enumerate(offers) if side.id in entry
             ]
-            colour = SIDE_COLOURS[j]
+            colour = palette.SIDES[j]
             axes.axhline(model.principals[j].ideal[k], color=colour, lw=0.8, ls=":")
             if points:
                 x, y = zip(*points)
@@ -116,7 +111,7 @@ def offers_figure(model) -> Figure:
             "0 = " + textwrap.shorten(issue.low, 36),
             fontsize=TEXT_PT,
             transform=axes.transAxes,
-            color="#555555",
+            color=palette.MUTED,
         )
         axes.text(
             0.02,
@@ -124,7 +119,7 @@ def offers_figure(model) -> Figure:
             "1 = " + textwrap.shorten(issue.high, 36),
             fontsize=TEXT_PT,
             transform=axes.transAxes,
-            color="#555555",
+            color=palette.MUTED,
             va="top",
         )
         _contact_axis(axes, model)
@@ -161,18 +156,18 @@ def values_figure(model) -> Figure:
         if points:
             x, y = zip(*points)
             axes.plot(
-                x, y, "o-", color=SIDE_COLOURS[1 - j], lw=1.5, ms=4, label=f"offer from {other.id}"
+                x, y, "o-", color=palette.SIDES[1 - j], lw=1.5, ms=4, label=f"offer from {other.id}"
             )
         axes.axhline(
             principal.patience,
-            color="#555555",
+            color=palette.MUTED,
             ls="--",
             lw=1,
             label=f"patience {principal.patience:.2f}",
         )
         axes.axhline(
             principal.reservation,
-            color="#000000",
+            color=palette.INK,
             ls=":",
             lw=1.2,
             label=f"reservation {principal.reservation:.2f}",
@@ -200,19 +195,26 @@ def pareto_frontier(
 
     Every efficient position lies between the two ideals; moving issue k from B's ideal
     to A's gains A ``w_Ak d_k`` and costs B ``w_Bk d_k``, so the frontier concedes the
-    issues in falling order of ``w_Ak / w_Bk`` (ties merged into one segment).
+    issues in falling order of ``w_Ak / w_Bk`` (tied issues give corners on one straight
+    segment). Each corner is a position, valued by :func:`rules.utility`.
     """
     ideal_a, ideal_b = np.asarray(ideal_a, float), np.asarray(ideal_b, float)
     salience_a, salience_b = np.asarray(salience_a, float), np.asarray(salience_b, float)
     gap = np.abs(ideal_a - ideal_b)
     gain, cost = salience_a * gap, salience_b * gap
-    u_a, u_b = 1.0 - gain.sum(), 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(cost > 0, gain / cost, np.inf)
-    corners = [(u_a, u_b)]
-    for k in sorted(np.flatnonzero(gain + cost > 0), key=lambda k: -ratio[k]):
-        u_a, u_b = u_a + gain[k], u_b - cost[k]
-        corners.append((u_a, u_b))
+    position = ideal_b.copy()
+    corners = []
+    for k in [-1, *sorted(np.flatnonzero(gain + cost > 0), key=lambda k: -ratio[k])]:
+        if k >= 0:
+            position[k] = ideal_a[k]
+        corners.append(
+            (
+                rules.utility(position, ideal_a, salience_a),
+                rules.utility(position, ideal_b, salience_b),
+            )
+        )
     return np.array(corners)
 
 
@@ -241,7 +243,7 @@ def utility_space_figure(model) -> Figure:
         _values(cloud, a),
         _values(cloud, b),
         s=2,
-        color="#cccccc",
+        color=palette.BACKDROP,
         label="possible positions",
         rasterized=True,
     )
@@ -249,20 +251,22 @@ def utility_space_figure(model) -> Figure:
         [a.reservation, 1.02],
         b.reservation,
         1.02,
-        color=ZONE_COLOUR,
+        color=palette.AGREEMENT,
         alpha=0.12,
         lw=0,
         label="both above reservation",
     )
     frontier = pareto_frontier(a.ideal, a.salience, b.ideal, b.salience)
-    axes.plot(frontier[:, 0], frontier[:, 1], "-", color="#333333", lw=1.5, label="Pareto frontier")
+    axes.plot(
+        frontier[:, 0], frontier[:, 1], "-", color=palette.INK, lw=1.5, label="Pareto frontier"
+    )
     inside = _clip_frontier(frontier, a.reservation, b.reservation)
     if inside is not None:
         axes.plot(
             inside[:, 0],
             inside[:, 1],
             "-",
-            color=ZONE_COLOUR,
+            color=palette.AGREEMENT,
             lw=4,
             alpha=0.8,
             label="zone of agreement",
@@ -274,11 +278,11 @@ def utility_space_figure(model) -> Figure:
             "no zone of agreement",
             transform=axes.transAxes,
             fontsize=TEXT_PT,
-            color=ZONE_COLOUR,
+            color=palette.AGREEMENT,
         )
     path = _offer_path(model)
     if path:
-        axes.plot([p[2] for p in path], [p[3] for p in path], "-", color="#777777", lw=0.8)
+        axes.plot([p[2] for p in path], [p[3] for p in path], "-", color=palette.MUTED, lw=0.8)
     for j, side in enumerate(model.setup.sides):
         mine = [p for p in path if p[1] == j]
         if mine:
@@ -286,7 +290,7 @@ def utility_space_figure(model) -> Figure:
                 [p[2] for p in mine],
                 [p[3] for p in mine],
                 s=28,
-                color=SIDE_COLOURS[j],
+                color=palette.SIDES[j],
                 zorder=3,
                 label=f"offers from {side.id}",
             )
@@ -302,8 +306,8 @@ def utility_space_figure(model) -> Figure:
             [b.value(x)],
             marker="*",
             s=220,
-            color=FRAMEWORK_COLOUR,
-            edgecolor="black",
+            color=palette.FRAMEWORK,
+            edgecolor=palette.INK,
             zorder=4,
             label="framework",
         )
@@ -317,8 +321,8 @@ def utility_space_figure(model) -> Figure:
 
 
 def _values(positions: np.ndarray, principal) -> np.ndarray:
-    """``principal``'s utility of each row of ``positions`` (design.md section 2)."""
-    return 1.0 - np.abs(positions - principal.ideal) @ principal.salience
+    """``principal``'s utility of each row of ``positions``, by :func:`rules.utility`."""
+    return np.array([rules.utility(x, principal.ideal, principal.salience) for x in positions])
 
 
 def _clip_frontier(frontier: np.ndarray, floor_a: float, floor_b: float) -> np.ndarray | None:
@@ -340,20 +344,20 @@ def p_summit_figure(curve: Curve, current: float) -> Figure:
         curve.values,
         curve.ci_low,
         curve.ci_high,
-        color=SIDE_COLOURS[0],
+        color=palette.SUMMIT,
         alpha=0.2,
         lw=0,
         label="95% interval",
     )
-    axes.plot(curve.values, curve.p_summit, "-", color=SIDE_COLOURS[0], lw=2, label="P(summit)")
-    axes.axhline(0.5, color="#888888", ls=":", lw=1)
+    axes.plot(curve.values, curve.p_summit, "-", color=palette.SUMMIT, lw=2, label="P(summit)")
+    axes.axhline(0.5, color=palette.FAINT, ls=":", lw=1)
     here = float(np.interp(current, curve.values, curve.p_summit))
-    axes.axvline(current, color=SIDE_COLOURS[1], lw=1, ls="--")
+    axes.axvline(current, color=palette.AS_WRITTEN, lw=1, ls="--")
     axes.plot(
         [current],
         [here],
         "o",
-        color=SIDE_COLOURS[1],
+        color=palette.AS_WRITTEN,
         ms=8,
         label=f"now: {curve.path} = {current:.2f}, P = {here:.2f}",
     )
