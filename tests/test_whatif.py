@@ -93,9 +93,9 @@ def test_bad_levers_are_refused(lever, message):
 
 
 def test_counts_at_a_point_equal_the_estimate_of_the_scenario_set_there():
+    from summitsim.held import hold
     from summitsim.paths import with_values
-    from summitsim.sweep import held_fixed
 
     at = counts_at(BUDAPEST, ["trump.patience"], [[0.3]], 3000, 5)[0, 0]
-    fixed = held_fixed(BUDAPEST, ["trump.patience"])
+    fixed = hold(BUDAPEST, ["trump.patience"])
     assert at == estimate_p_summit(with_values(fixed, {"trump.patience": 0.3}), 3000, 5)[0]

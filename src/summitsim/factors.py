@@ -28,16 +28,17 @@ from tqdm import tqdm
 
 from summitsim import draws
 from summitsim.arrays import compile_scenario
-from summitsim.kernel import COUNT_COLUMNS, count
+from summitsim.held import hold
+from summitsim.kernel import count
+from summitsim.outcomes import COUNT_COLUMNS, Count
 from summitsim.paths import ParameterPath, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError
-from summitsim.sweep import BLOCK_TRIALS, held_fixed
+from summitsim.sweep import BLOCK_TRIALS
 
 #: Blocks of fewer trials run on the calling thread: starting numba's threads costs more
 #: than such a block (the counts are the same either way).
 PARALLEL_FROM = 20_000
 FACTOR_FORM = "PATH=LOW:HIGH with LOW < HIGH, e.g. putin.softness=0:1"
-_SUMMIT = COUNT_COLUMNS.index("summit")
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def counts_at(
     per path), every row with the same trial keys. ``paths`` with a ``uniform``
     uncertainty are held at the point's value."""
     points = np.atleast_2d(np.asarray(points, dtype=np.float64))
-    base = held_fixed(scenario, list(paths))
+    base = hold(scenario, paths)
     keys = [draws.block_key(seed, 0, b) for b in range(-(-trials // BLOCK_TRIALS))]
     sizes = [min(BLOCK_TRIALS, trials - b * BLOCK_TRIALS) for b in range(len(keys))]
     found = np.zeros((points.shape[0], len(COUNT_COLUMNS)), dtype=np.int64)
@@ -152,7 +153,7 @@ def counts_at(
 
 def summits(counts: np.ndarray) -> np.ndarray:
     """Trials ending in a summit with a deal, per count row."""
-    return np.asarray(counts)[..., _SUMMIT]
+    return np.asarray(counts)[..., Count.SUMMIT]
 
 
 def held(counts: np.ndarray, scenario: Scenario) -> np.ndarray:

@@ -58,3 +58,9 @@ def with_held_values(scenario: Scenario, values: Mapping[str, float | Sequence[f
     """``scenario`` with each path set to its value (checked as
     :func:`summitsim.paths.with_values` does) and held there."""
     return hold(with_values(scenario, values), values)
+
+
+def held_fixed(scenario: Scenario, held: Iterable[str]) -> list[str]:
+    """The ``held`` paths (in their order) whose ``uniform`` uncertainty is not drawn:
+    what a sweep's or an analysis's manifest lists as ``held_fixed``."""
+    return [text for text in held if undrawn(scenario, [text])]

@@ -24,8 +24,8 @@ from summitsim.atomic import replacing
 
 if TYPE_CHECKING:
     from summitsim.model import SummitModel
-    from summitsim.report import Summary
     from summitsim.sensitivity import Sensitivity
+    from summitsim.summary import Summary
 
 #: Colours of the first and second side, and of events.
 SIDE_COLOURS = ("#1f5fa8", "#b3261e")

@@ -35,6 +35,7 @@ from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.held import hold
 from summitsim.model import SummitModel
+from summitsim.outcomes import Count
 from summitsim.paths import get_value, resolve, with_values
 from summitsim.scenario import Scenario, ScenarioError, load_scenario
 from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
@@ -169,7 +170,7 @@ def p_summit_curve(
     plan = SweepPlan(
         scenario, Grid((path,), (tuple(float(v) for v in grid),)), CURVE_TRIALS, CURVE_SEED
     )
-    summits = run_sweep(plan, progress=False).counts[:, 0]
+    summits = run_sweep(plan, progress=False).counts[:, Count.SUMMIT]
     trials = np.full(len(grid), CURVE_TRIALS)
     low, high = wilson_interval(summits, trials)
     person = next(
