@@ -40,7 +40,7 @@ import numpy as np
 from summitsim import __version__, draws, kernel
 from summitsim.arrays import compile_scenario
 from summitsim.model import SummitModel
-from summitsim.report import write_outputs
+from summitsim.outputs.sweep import write_outputs
 from summitsim.scenario import load_scenario
 from summitsim.sweep import Grid, SweepPlan, run_sweep
 

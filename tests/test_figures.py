@@ -21,9 +21,9 @@ from summitsim.analysis import TippingPoint
 from summitsim.figures import discovery, palette, panels, run, sensitivity, sweep
 from summitsim.figures.save import figure_png, save_figure
 from summitsim.model import SummitModel
-from summitsim.report import Summary
 from summitsim.scenario import load_scenario
 from summitsim.sensitivity import Sensitivity
+from summitsim.summary import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Cancelled with a sidelined negotiator and a consequence; a summit with a framework.

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from summitsim.cli.sweep import print_summary
 from summitsim.kernel import COMPILING_NOTICE
-from summitsim.report import manifest, print_summary, summarise
+from summitsim.outputs.sweep import manifest
 from summitsim.scenario import load_scenario
+from summitsim.summary import summarise
 from summitsim.sweep import Grid, SweepPlan, SweepResult
 
 ROOT = Path(__file__).resolve().parents[1]

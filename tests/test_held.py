@@ -85,3 +85,18 @@ def test_the_page_holds_a_moved_slider_with_the_same_function(monkeypatch):
     reviews = [e.text for e in model.events if "Donald Trump" in e.text and "patience" in e.text]
     assert reviews and all(text.endswith("patience 0.000)") for text in reviews)
     assert np.isclose(model.principals[0].patience, 0.0)
+
+
+def test_held_fixed_lists_the_held_paths_whose_uniform_is_dropped_in_their_order():
+    """What a manifest lists as held fixed: the same rule as :func:`hold`, in the order
+    the paths were given (a sweep's --over order, as its manifest always listed them)."""
+    scenario = load_scenario(BUDAPEST)
+    given = ["lavrov.hawkishness", "putin.softness", "trump.patience", "putin.reservation"]
+    assert overrides.held_fixed(scenario, given) == ["lavrov.hawkishness", "trump.patience"]
+    assert overrides.held_fixed(scenario, given[::-1]) == ["trump.patience", "lavrov.hawkishness"]
+    # a vector path holds the uniform of each of its issues
+    every = parse_scenario(EVERY_FORM)
+    assert overrides.held_fixed(every, ["trump.ideal"]) == ["trump.ideal"]
+    assert overrides.held_fixed(every, ["trump.ideal.territory", "putin.ideal"]) == [
+        "trump.ideal.territory"
+    ]

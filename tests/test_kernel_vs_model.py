@@ -13,6 +13,7 @@ import pytest
 from summitsim import draws, kernel
 from summitsim.arrays import compile_scenario, trial_inputs
 from summitsim.model import SummitModel
+from summitsim.outcomes import OUTCOMES
 from summitsim.scenario import load_scenario
 
 SCENARIOS = sorted(Path("scenarios").rglob("*.yaml"))
@@ -33,7 +34,7 @@ def model_result(scenario, params, noise):
         for j, s in enumerate(scenario.sides)
         if s.negotiator is not None and s.negotiator.id in model.sidelined
     )
-    return kernel.OUTCOMES.index(outcome.kind), side, outcome.contact, sidelined, framework
+    return OUTCOMES.index(outcome.kind), side, outcome.contact, sidelined, framework
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

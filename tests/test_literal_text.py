@@ -13,7 +13,8 @@ import pytest
 
 from summitsim.model import SummitModel
 from summitsim.scenario import load_scenario
-from summitsim.timeline import account_text, printable
+from summitsim.terminal_text import printable
+from summitsim.timeline import account_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).parent / "summitsim")
@@ -159,3 +160,42 @@ def test_printable_by_hand() -> None:
     assert printable("\x1b[31mred\x07") == "\\x1b[31mred\\x07"
     # a right-to-left override would reorder what follows it on the screen
     assert printable("abc\u202edef") == "abc\\u202edef"
+
+
+#: A title that tries to add a line of its own to a printed summary and colour the screen.
+FORGED_TITLE_YAML = 'title: "Budapest\\nTipping point: forged\\e[31m"'
+FORGED_TITLE_SHOWN = "Budapest\\nTipping point: forged\\x1b[31m"
+
+
+@pytest.fixture(scope="module")
+def forged_title(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    old = "title: Budapest summit, October 2025"
+    assert BUDAPEST_TEXT.count(old) == 1
+    path = tmp_path_factory.mktemp("title") / "title.yaml"
+    path.write_text(BUDAPEST_TEXT.replace(old, FORGED_TITLE_YAML), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sweep", "--over", "putin.softness=0:1:2", "--trials", "200", "--quiet"],
+        ["whatif", "--lever", "putin.softness", "--trials", "200", "--quiet"],
+        ["sensitivity", "--method", "oat", "--factor", "putin.softness=0:1", "--trials", "100"],
+        ["discover", "--factor", "putin.softness=0:1", "--samples", "10", "--trials", "50"],
+        ["baselines", "--trials", "200"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_printed_summaries_show_the_title_escaped(
+    forged_title: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """Every command that prints a scenario's title prints it escaped: one line, no
+    escape sequence reaching the terminal."""
+    name, *flags = command
+    out = ["--out", tmp_path / "out"] if name in ("sweep", "sensitivity", "discover") else []
+    done = summitsim(name, forged_title, *flags, *out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout
+    assert FORGED_TITLE_SHOWN in done.stdout
+    assert not any(line.startswith("Tipping point: forged") for line in done.stdout.splitlines())

@@ -13,8 +13,6 @@ rate: it is the model's forecast, printed beside the baselines as such.
 
 from __future__ import annotations
 
-import argparse
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +21,9 @@ from summitsim import rules
 from summitsim.analysis import wilson_interval
 from summitsim.baselines import Baseline, compromise_baseline, nash_baseline, winset_baseline
 from summitsim.factors import counts_at, outcome_counts
-from summitsim.kernel import OUTCOMES
-from summitsim.scenario.loading import load_scenario
+from summitsim.outcomes import Outcome
 from summitsim.scenario.schema import Scenario
+from summitsim.terminal_text import printable
 
 NO_BASE_RATE = "no base rate without a case library"
 FRAMEWORKS = {
@@ -101,7 +99,7 @@ def report(scenario: Scenario, trials: int, seed: int) -> dict[str, object]:
     outcome, side = nominal_outcome(scenario)
     counts = outcome_counts(counts_at(scenario, [], [[]], trials, seed), scenario)
     model: dict[str, object] = {
-        "nominal_outcome": OUTCOMES[outcome],
+        "nominal_outcome": Outcome(outcome).word,
         "nominal_by": scenario.side_ids[side] if side >= 0 else None,
         "trials": trials,
         "seed": seed,
@@ -128,7 +126,8 @@ def report_text(found: dict[str, object]) -> str:
     """The report for the terminal: one block per baseline, then the model."""
     principals = found["principals"]
     lines = [
-        f"Baselines for {found['title']} (values as written; issues: {', '.join(found['issues'])})",
+        f"Baselines for {printable(found['title'])} (values as written; issues: "
+        f"{', '.join(found['issues'])})",
         "  reservations "
         + ", ".join(f"{p} {found['reservations'][p]:.3f}" for p in principals)
         + "; negotiators' floors "
@@ -160,11 +159,3 @@ def report_text(found: dict[str, object]) -> str:
         f"{'':>12}(Wilson 95% intervals; {model['trials']:,} trials from seed {model['seed']})",
     ]
     return "\n".join(lines)
-
-
-def baselines_from_args(args: argparse.Namespace) -> int:
-    """The ``summitsim baselines`` command from its parsed flags."""
-    scenario = load_scenario(args.file)
-    found = report(scenario, args.trials, args.seed)
-    print(json.dumps(found, indent=2) if args.json else report_text(found))
-    return 0

@@ -30,14 +30,13 @@ from pathlib import Path
 import numpy as np
 
 from summitsim.atomic import FILE_MODE, write_text
+from summitsim.outcomes import OUTCOME_COLUMNS
 from summitsim.scenario.messages import ScenarioError
 
 PLAN_FILE = "plan.json"
 #: The lock file inside ``OUT``: held (``flock``) while a sweep writes the folder; it names
 #: the process holding it.
 LOCK_FILE = ".summitsim-lock"
-#: Count columns that partition the trials (the outcomes); the rest count events.
-OUTCOME_COLUMNS = 6
 
 _BLOCK_NAME = re.compile(r"p(\d+)-b(\d+)\.json")
 #: The identity fields a block records, the grid by its digest (a grid can be long).

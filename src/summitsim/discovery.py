@@ -21,21 +21,18 @@ out, so another trade-off between coverage and density can be read from it.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from summitsim.analysis_files import manifest, write_manifest, write_table
-from summitsim.factors import Factor, counts_at, outcome_counts, parse_factors, progress_bar
-from summitsim.scenario.loading import load_scenario
+from summitsim.factors import Factor, counts_at, outcome_counts, progress_bar
 from summitsim.scenario.schema import Scenario
+from summitsim.terminal_text import printable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,86 +216,12 @@ def discover(
     return found
 
 
-def write_outputs(
-    result: Discovery, scenario: Scenario, scenario_file: str, out: Path
-) -> dict[str, Path]:
-    """``samples.csv``, ``boxes.csv``, ``trajectory.csv``, ``tradeoff.png`` (the first
-    box's peeling trade-off) and ``manifest.json`` under ``out``."""
-    names = [factor.path for factor in result.factors]
-    interest = result.of_interest
-    sample_rows = [
-        dict(zip(names, map(float, point)))
-        | {f"{name}_trials": int(k[i]) for name, k in result.counts.items()}
-        | {name: k[i] / result.trials for name, k in result.counts.items()}
-        | {"of_interest": bool(interest[i])}
-        for i, point in enumerate(result.points)
-    ]
-    columns = [*names, *(f"{n}_trials" for n in result.counts), *result.counts, "of_interest"]
-    written = {"samples": write_table(out / "samples.csv", columns, sample_rows)}
-    box_rows = [
-        {
-            "box": b + 1,
-            "factor": name,
-            "low": box.limits[name][0],
-            "high": box.limits[name][1],
-            "restricted": name in box.restricted,
-            "coverage": box.coverage,
-            "density": box.density,
-            "mass": box.mass,
-        }
-        for b, box in enumerate(result.boxes)
-        for name in names
-    ]
-    box_columns = ["box", "factor", "low", "high", "restricted", "coverage", "density", "mass"]
-    written["boxes"] = write_table(out / "boxes.csv", box_columns, box_rows)
-    steps = [
-        {"box": b + 1, "step": i, "chosen": i == box.chosen, **row}
-        for b, box in enumerate(result.boxes)
-        for i, row in enumerate(box.trajectory.to_dict("records"))
-    ]
-    step_columns = ["box", "step", "chosen", "coverage", "density", "mass", "res_dim", "n", "k"]
-    step_columns += [f"{name}_{end}" for name in names for end in ("low", "high")]
-    written["trajectory"] = write_table(out / "trajectory.csv", step_columns, steps)
-    if result.boxes:
-        from summitsim.figures.discovery import tradeoff_figure
-        from summitsim.figures.save import save_figure
-
-        first = result.boxes[0]
-        written["figure"] = save_figure(
-            tradeoff_figure(scenario.title, first.trajectory, first.chosen), out / "tradeoff.png"
-        )
-    found = manifest(
-        "discover",
-        scenario_file,
-        scenario,
-        result.seed,
-        result.factors,
-        len(result.points),
-        result.trials,
-        result.trials * len(result.points),
-        result.elapsed_s,
-        result.simulation_s,
-        threshold=result.threshold,
-        sampling="Latin hypercube (scipy.stats.qmc.LatinHypercube)",
-        prim={
-            "implementation": "ema_workbench.analysis.prim.Prim",
-            "peel_alpha": result.peel_alpha,
-            "paste_alpha": result.peel_alpha,
-            "mass_min": MASS_MIN,
-        },
-        samples_of_interest=int(interest.sum()),
-        boxes=len(result.boxes),
-    )
-    written["manifest"] = write_manifest(out, found)
-    return written
-
-
 def summary_text(result: Discovery, scenario: Scenario) -> str:
     """The boxes in words."""
     interest = result.of_interest
     lines = [
-        f"{scenario.title}: {len(result.points)} Latin hypercube samples x {result.trials:,} "
-        f"trials (seed {result.seed}); {int(interest.sum())} have P(summit) > "
+        f"{printable(scenario.title)}: {len(result.points)} Latin hypercube samples x "
+        f"{result.trials:,} trials (seed {result.seed}); {int(interest.sum())} have P(summit) > "
         f"{result.threshold:g}"
     ]
     if not result.boxes:
@@ -314,17 +237,3 @@ def summary_text(result: Discovery, scenario: Scenario) -> str:
             low, high = box.limits[name]
             lines.append(f"  {name:>24} in [{low:.4g}, {high:.4g}]")
     return "\n".join(lines)
-
-
-def discover_from_args(args: argparse.Namespace) -> int:
-    """The ``summitsim discover`` command from its parsed flags."""
-    scenario = load_scenario(args.file)
-    factors = parse_factors(scenario, args.factor)
-    out = Path(args.out) if args.out else Path("results") / scenario.name / "discover"
-    result = discover(
-        scenario, factors, args.samples, args.trials, args.threshold, args.seed, not args.quiet
-    )
-    written = write_outputs(result, scenario, args.file, out)
-    print(summary_text(result, scenario))
-    print("Written: " + ", ".join(str(path) for path in written.values()))
-    return 0

@@ -28,7 +28,8 @@ from tqdm import tqdm
 
 from summitsim import draws
 from summitsim.arrays import compile_scenario
-from summitsim.kernel import COUNT_COLUMNS, count
+from summitsim.kernel import count
+from summitsim.outcomes import COUNT_COLUMNS, Count
 from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.overrides import hold, with_values
 from summitsim.scenario.paths import ParameterPath, resolve
@@ -39,7 +40,6 @@ from summitsim.sweep import BLOCK_TRIALS
 #: than such a block (the counts are the same either way).
 PARALLEL_FROM = 20_000
 FACTOR_FORM = "PATH=LOW:HIGH with LOW < HIGH, e.g. putin.softness=0:1"
-_SUMMIT = COUNT_COLUMNS.index("summit")
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def counts_at(
 
 def summits(counts: np.ndarray) -> np.ndarray:
     """Trials ending in a summit with a deal, per count row."""
-    return np.asarray(counts)[..., _SUMMIT]
+    return np.asarray(counts)[..., Count.SUMMIT]
 
 
 def held(counts: np.ndarray, scenario: Scenario) -> np.ndarray:

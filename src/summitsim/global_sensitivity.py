@@ -19,19 +19,15 @@ factors and not the Monte Carlo noise. P(summit) and P(held) are both analysed.
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from summitsim.analysis_files import manifest, write_manifest, write_table
-from summitsim.factors import Factor, counts_at, outcome_counts, parse_factors, progress_bar
-from summitsim.scenario.loading import load_scenario
+from summitsim.factors import Factor, counts_at, outcome_counts, progress_bar
 from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.schema import Scenario
 from summitsim.sensitivity import Sensitivity
@@ -311,58 +307,6 @@ def analyse(
         return run(scenario, factors, samples, trials, seed, progress)
 
 
-def write_outputs(
-    result: SensitivityResult, scenario: Scenario, scenario_file: str, out: Path
-) -> dict[str, Path]:
-    """``sensitivity.csv``, ``samples.csv`` (Sobol' and Morris), the figure and
-    ``manifest.json`` under ``out``."""
-    from summitsim.figures.save import save_figure
-    from summitsim.figures.sensitivity import index_figure, sensitivity_figure
-
-    written = {"table": write_table(out / "sensitivity.csv", result.columns, result.rows)}
-    if result.method == "oat":
-        rows = [
-            Sensitivity(**{k: row[k] for k in Sensitivity.__dataclass_fields__})
-            for row in result.rows
-        ]
-        figure = sensitivity_figure(
-            scenario.title, [r for r in rows if r.effect != 0], result.baseline or 0.0
-        )
-    else:
-        names = [factor.path for factor in result.factors]
-        columns = [*names, *(f"{name}_trials" for name in OUTCOMES), *OUTCOMES]
-        samples = [
-            dict(zip(names, map(float, point)))
-            | {f"{name}_trials": int(k[i]) for name, k in result.counts.items()}
-            | {name: k[i] / result.trials for name, k in result.counts.items()}
-            for i, point in enumerate(result.points)
-        ]
-        written["samples"] = write_table(out / "samples.csv", columns, samples)
-        figure = index_figure(scenario.title, result)
-    written["figure"] = save_figure(figure, out / FIGURE[result.method])
-    extra: dict[str, object] = {"method": result.method, "outcomes": list(OUTCOMES)}
-    if result.method == "sobol":
-        extra["note"] = "S1_conf and ST_conf are half-widths of 95% bootstrap intervals"
-    if result.method == "oat":
-        extra["p_summit_as_written"] = result.baseline
-    if result.notes:
-        extra["notes"] = result.notes
-    found = manifest(
-        "sensitivity",
-        scenario_file,
-        scenario,
-        result.seed,
-        result.factors,
-        result.samples,
-        result.trials,
-        result.computed_trials,
-        result.elapsed_s,
-        **extra,
-    )
-    written["manifest"] = write_manifest(out, found)
-    return written
-
-
 def summary_text(result: SensitivityResult) -> str:
     """The table of indices for the terminal."""
     if result.method == "oat":
@@ -385,45 +329,3 @@ def summary_text(result: SensitivityResult) -> str:
         for row in result.rows
     ]
     return "\n".join(lines + result.notes)
-
-
-def run_command(
-    scenario_file: str,
-    method: str,
-    factor_texts: Sequence[str] | None,
-    samples: int | None,
-    trials: int,
-    seed: int,
-    out: str | Path | None,
-    progress: bool = True,
-) -> SensitivityResult:
-    """``summitsim sensitivity``: validate everything, run, write, print."""
-    scenario = load_scenario(scenario_file)
-    factors = parse_factors(scenario, factor_texts)
-    check_samples(method, samples)  # bad input is refused before anything runs
-    folder = Path(out) if out else Path("results") / scenario.name / f"sensitivity-{method}"
-    result = analyse(scenario, method, factors, samples, trials, seed, progress)
-    written = write_outputs(result, scenario, scenario_file, folder)
-    print(
-        f"{scenario.title}: {method} sensitivity of P(summit) and P(held), "
-        f"{len(factors)} factors, {len(result.points)} points x {trials:,} trials "
-        f"(seed {seed}, the same trials at every point)"
-    )
-    print(summary_text(result))
-    print("Written: " + ", ".join(str(path) for path in written.values()))
-    return result
-
-
-def sensitivity_from_args(args: argparse.Namespace) -> int:
-    """The ``summitsim sensitivity`` command from its parsed flags."""
-    run_command(
-        args.file,
-        args.method,
-        args.factor,
-        args.samples,
-        args.trials,
-        args.seed,
-        args.out,
-        progress=not args.quiet,
-    )
-    return 0

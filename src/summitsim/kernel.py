@@ -36,22 +36,8 @@ from summitsim.arrays import (
     noise_offset,
     side_offset,
 )
+from summitsim.outcomes import CANCELLED, COUNT_COLUMNS, DEADLINE, SUMMIT, VETOED, Count
 
-#: Outcome codes, in the order of :data:`OUTCOMES`.
-SUMMIT, CANCELLED, VETOED, DEADLINE = 0, 1, 2, 3
-OUTCOMES = ("summit", "cancelled", "vetoed", "deadline")
-#: Columns of a count row: summits, cancelled by A, by B, vetoed by A, by B, deadlines,
-#: A's negotiator sidelined, B's negotiator sidelined.
-COUNT_COLUMNS = (
-    "summit",
-    "cancelled_a",
-    "cancelled_b",
-    "vetoed_a",
-    "vetoed_b",
-    "deadline",
-    "sidelined_a",
-    "sidelined_b",
-)
 #: Trials of a block are split into this many chunks, whatever the number of threads.
 CHUNKS = 64
 #: Positions in the flat ``case`` tuple of :func:`kernel_case`.
@@ -237,15 +223,15 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
     for trial in range(start, stop):
         outcome, side, _, mask = _trial(trial, case, block, params, offers, framework)
         if outcome == SUMMIT:
-            counts[0] += 1
+            counts[Count.SUMMIT] += 1
         elif outcome == CANCELLED:
-            counts[1 + side] += 1
+            counts[Count.CANCELLED_A + side] += 1
         elif outcome == VETOED:
-            counts[3 + side] += 1
+            counts[Count.VETOED_A + side] += 1
         else:
-            counts[5] += 1
-        counts[6] += mask & 1
-        counts[7] += (mask >> 1) & 1
+            counts[Count.DEADLINE] += 1
+        counts[Count.SIDELINED_A] += mask & 1
+        counts[Count.SIDELINED_B] += (mask >> 1) & 1
 
 
 @njit(cache=True, parallel=True, error_model="numpy")

@@ -59,7 +59,7 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Ending:
     """How the talks ended: ``kind`` summit | cancelled | vetoed | deadline; ``side`` the side
     id that cancelled or vetoed; ``contact`` the deciding contact (0-based, the last one
     for a deadline); ``framework`` the agreed position per issue, or None."""
@@ -121,7 +121,7 @@ class SummitModel(mesa.Model):
         self.contacts_held: list[ContactRecord] = []
         self._next_contact = 0  # the first contact whose date has not come yet
         self.latest: list[np.ndarray | None] = [None, None]
-        self.outcome: Outcome | None = None
+        self.outcome: Ending | None = None
         self.sidelined: list[str] = []
         self._agenda: dict[date, list[Callable[[], None]]] = defaultdict(list)
         self._account: dict[date, list[Event]] = defaultdict(list)
@@ -207,7 +207,7 @@ class SummitModel(mesa.Model):
         self.today += _DAY
         self._process_day()
 
-    def run(self) -> Outcome:
+    def run(self) -> Ending:
         """Process every day on which something happens, jumping over the days between,
         until the last consequence has fired; return the outcome."""
         while self.running:
@@ -359,7 +359,7 @@ class SummitModel(mesa.Model):
         self, kind: str, j: int | None, day: date, t: int, framework: np.ndarray | None
     ) -> None:
         side = None if j is None else self._side_id(j)
-        self.outcome = Outcome(
+        self.outcome = Ending(
             kind,
             side,
             day,

@@ -385,7 +385,7 @@ def pivotal_blame(outcome: int, counterfactual: int, summit: int) -> bool:
     blame as in Chockler & Halpern 2004, "Responsibility and blame", JAIR 22).
 
     Outcomes are the drivers' integer codes; ``summit`` is the code of a summit with a deal
-    (``kernel.SUMMIT``), passed in so this module needs no driver.
+    (``outcomes.Outcome.SUMMIT``), passed in so this module needs no driver.
 
     >>> pivotal_blame(1, 0, 0), pivotal_blame(1, 3, 0), pivotal_blame(0, 0, 0)
     (True, False, False)

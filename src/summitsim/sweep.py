@@ -11,16 +11,16 @@ and grid points are made as they are run, so memory stays flat whatever the swee
 Sizes are bounded so that what is accepted can finish on one machine:
 :data:`MAX_VALUES_PER_PATH` values per swept path, :data:`MAX_POINTS` grid points,
 :data:`MAX_TOTAL_TRIALS` trials in all and :data:`MAX_BLOCKS` blocks (checkpoint files).
+
+The engine only: the ``sweep`` command's flags and printed summary are
+:mod:`summitsim.cli.sweep`, the files it writes :mod:`summitsim.outputs.sweep`.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import hashlib
 import itertools
-import os
-import shlex
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,9 +32,10 @@ from tqdm import tqdm
 
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
-from summitsim.checkpoints import Checkpoints, locked
-from summitsim.kernel import COMPILING_NOTICE, COUNT_COLUMNS, count, warm_up
-from summitsim.scenario import Scenario, ScenarioError, load_scenario
+from summitsim.checkpoints import Checkpoints
+from summitsim.kernel import COMPILING_NOTICE, count, warm_up
+from summitsim.outcomes import COUNT_COLUMNS, Count
+from summitsim.scenario import Scenario, ScenarioError
 from summitsim.scenario.overrides import hold, with_values
 from summitsim.scenario.paths import parse_range, resolve
 
@@ -203,13 +204,13 @@ class SweepPlan:
 
 def model_fingerprint() -> str:
     """SHA-256 of the source of the modules that decide a trial's numbers (the rules, the
-    draws, the flat layout and the table of fields it follows, and the kernel): blocks
-    computed by other code do not mix."""
-    from summitsim import arrays, kernel, rules
+    draws, the flat layout and the table of fields it follows, the kernel and its count
+    columns): blocks computed by other code do not mix."""
+    from summitsim import arrays, kernel, outcomes, rules
     from summitsim.scenario import fields
 
     digest = hashlib.sha256()
-    for module in (rules, draws, fields, arrays, kernel):
+    for module in (rules, draws, fields, arrays, kernel, outcomes):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -355,71 +356,4 @@ def estimate_p_summit(scenario: Scenario, trials: int, seed: int) -> tuple[int, 
             field="trials", message=f"{trials:,}; allowed: 1 to {MAX_TOTAL_TRIALS:,} trials"
         )
     result = run_sweep(SweepPlan(scenario, Grid((), ()), trials, seed), progress=False)
-    return int(result.counts[0, 0]), trials
-
-
-def default_out(scenario: Scenario, grid: Grid) -> Path:
-    """``results/<scenario name>/sweep-<path>[-<path>]``."""
-    return Path("results") / scenario.name / ("sweep-" + "-".join(grid.paths))
-
-
-def sweep_from_args(args: argparse.Namespace) -> int:
-    """The ``summitsim sweep`` command: run, write ``summary.csv``, ``manifest.json`` and
-    ``p_summit.png`` under the output folder, print a summary."""
-    from summitsim.report import print_summary, write_outputs
-
-    block_trials = _block_trials()
-    scenario = load_scenario(args.file)
-    grid = Grid.parse(scenario, args.over)
-    plan = SweepPlan(scenario, grid, args.trials, args.seed, block_trials)
-    plan.point_arrays()  # a grid value out of its field's range is refused before OUT is made
-    out = Path(args.out) if args.out is not None else default_out(scenario, grid)
-    backend, name = choose_backend(args)
-    with locked(out, shlex.join(sys.argv)):
-        try:
-            result = run_sweep(plan, out, args.resume, backend, name, progress=not args.quiet)
-        except KeyboardInterrupt:
-            print(
-                f"\nInterrupted. Finished blocks are kept in {out}/blocks; continue with the "
-                "same command and --resume.",
-                file=sys.stderr,
-            )
-            return 130
-        except ClusterLost as lost:
-            print(
-                f"summitsim sweep: {lost}. Finished blocks are kept in {out}/blocks; continue "
-                "with the same command and --resume (on this or another cluster, or without "
-                "--scheduler).",
-                file=sys.stderr,
-            )
-            return CLUSTER_LOST
-        print_summary(result, write_outputs(result, out, args.file), out)
-    return 0
-
-
-def _block_trials() -> int:
-    """:data:`BLOCK_TRIALS`, or ``SUMMITSIM_BLOCK_TRIALS`` (small blocks for tests). The
-    block size is part of a sweep's identity: other blocks, other numbers."""
-    text = os.environ.get("SUMMITSIM_BLOCK_TRIALS")
-    if text is None:
-        return BLOCK_TRIALS
-    try:
-        block_trials = int(text)
-    except ValueError:
-        block_trials = 0
-    if not 1 <= block_trials <= BLOCK_TRIALS * 100:
-        raise ScenarioError(
-            field="SUMMITSIM_BLOCK_TRIALS",
-            message=f"{text!r}; allowed: unset (blocks of {BLOCK_TRIALS:,} trials) or a whole "
-            f"number from 1 to {BLOCK_TRIALS * 100:,}",
-        )
-    return block_trials
-
-
-def choose_backend(args: argparse.Namespace) -> tuple[Backend, str]:
-    """The backend the flags ask for: numba threads, an embedded or an existing Dask cluster."""
-    if getattr(args, "workers", None) or getattr(args, "scheduler", None):
-        from summitsim.cluster import dask_backend
-
-        return dask_backend(workers=args.workers, scheduler=args.scheduler)
-    return local_backend, "threads"
+    return int(result.counts[0, Count.SUMMIT]), trials

@@ -3,27 +3,10 @@ scripts (the ``run`` command of design.md section 4)."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from summitsim.model import SummitModel
+from summitsim.terminal_text import printable
 
 _KIND_WIDTH = 12
-#: Unicode categories a terminal acts on instead of printing: control characters (newline,
-#: carriage return, escape), format characters (bidirectional overrides) and the line and
-#: paragraph separators.
-_ACTING_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-
-
-def printable(text: str) -> str:
-    """``text`` with every character a terminal would act on written as its Python escape
-    (``\\n``, ``\\r``, ``\\x1b``, ``\\u202e``): text from a scenario file then stays on
-    its own line and cannot move the cursor, colour the screen or forge a line."""
-    return "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) in _ACTING_CATEGORIES
-        else char
-        for char in text
-    )
 
 
 def account_json(model: SummitModel) -> dict[str, object]:

@@ -28,10 +28,12 @@ import numpy as np
 from summitsim.analysis import wilson_interval
 from summitsim.arrays import compile_scenario, nominal_inputs
 from summitsim.factors import counts_at, held, progress_bar, scalar_path, summits
-from summitsim.kernel import OUTCOMES, SUMMIT, negotiate
+from summitsim.kernel import negotiate
+from summitsim.outcomes import Outcome
 from summitsim.scenario.overrides import with_values
 from summitsim.scenario.paths import ParameterPath, get_value
 from summitsim.scenario.schema import Scenario
+from summitsim.terminal_text import printable
 
 #: Bisection of the nominal run stops when the bracket is this narrow (in lever units).
 NOMINAL_TOLERANCE = 1e-9
@@ -178,7 +180,7 @@ def what_if(
     direction = "raised" if limit >= value else "lowered"
     nominal_direction, nominal = _nominal(scenario, path, value, (low, high), limit)
     outcome, side = nominal_outcome(scenario)
-    said = OUTCOMES[outcome] + (f" by {scenario.side_ids[side]}" if side >= 0 else "")
+    said = Outcome(outcome).word + (f" by {scenario.side_ids[side]}" if side >= 0 else "")
     return WhatIf(
         path=path.text,
         scenario_value=value,
@@ -230,7 +232,7 @@ def _nominal(
     rises) when the nominal run is a summit there, else toward the other end."""
 
     def summit_at(v: float) -> bool:
-        return nominal_outcome(with_values(scenario, {path.text: v}))[0] == SUMMIT
+        return nominal_outcome(with_values(scenario, {path.text: v}))[0] == Outcome.SUMMIT
 
     order = sorted(ends, key=lambda end: end != preferred)
     for end in order:
@@ -248,7 +250,7 @@ def whatif_text(scenario: Scenario, answer: WhatIf) -> str:
     else:
         rises = f"P(summit) is no higher at either end of the range (P = {a.p_at_limit:.4f} at "
     lines = [
-        f"What if {a.path} moves? {scenario.title} (the scenario has {a.path} = "
+        f"What if {a.path} moves? {printable(scenario.title)} (the scenario has {a.path} = "
         f"{a.scenario_value:g})",
         "",
         f"Monte Carlo, {a.trials:,} trials from seed {a.seed}, the same trials at every value:",

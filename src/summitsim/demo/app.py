@@ -34,6 +34,7 @@ from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.figures import panels
 from summitsim.model import SummitModel
+from summitsim.outcomes import Count
 from summitsim.scenario import fields
 from summitsim.scenario.loading import load_scenario
 from summitsim.scenario.messages import ScenarioError
@@ -167,7 +168,7 @@ def p_summit_curve(
     plan = SweepPlan(
         scenario, Grid((path,), (tuple(float(v) for v in grid),)), CURVE_TRIALS, CURVE_SEED
     )
-    summits = run_sweep(plan, progress=False).counts[:, 0]
+    summits = run_sweep(plan, progress=False).counts[:, Count.SUMMIT]
     trials = np.full(len(grid), CURVE_TRIALS)
     low, high = wilson_interval(summits, trials)
     person = next(

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from summitsim.figures import palette
 
 if TYPE_CHECKING:
-    from summitsim.report import Summary
+    from summitsim.summary import Summary
 
 
 def sweep_figure(

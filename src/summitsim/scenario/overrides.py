@@ -105,6 +105,12 @@ def hold(scenario: Scenario, held: Iterable[str]) -> Scenario:
     return scenario.model_copy(update={"uncertainty": kept})
 
 
+def held_fixed(scenario: Scenario, held: Iterable[str]) -> list[str]:
+    """The ``held`` paths (in their order) whose ``uniform`` uncertainty is not drawn:
+    what a sweep's or an analysis's manifest lists as ``held_fixed``."""
+    return [text for text in held if undrawn(scenario, [text])]
+
+
 def with_held_values(scenario: Scenario, values: Mapping[str, float | Sequence[float]]) -> Scenario:
     """``scenario`` with each path set to its value (checked as
     :func:`with_values` does) and held there."""
