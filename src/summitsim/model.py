@@ -76,7 +76,7 @@ class SummitModel(SummitDay, mesa.Model):
         self.arrays = compile_scenario(scenario)
         if params is None:
             if seed is None:
-                params, noise = nominal_inputs(self.arrays)
+                params, noise = nominal_inputs(self.arrays)[0], None
             else:
                 key = draws.block_key(seed, 0, 0)
                 params, noise = trial_inputs(self.arrays, key, 0)
@@ -85,6 +85,8 @@ class SummitModel(SummitDay, mesa.Model):
         if held is None:
             held = contacts_held(self.arrays, self.params, None)
         self.trial = trial_setup(scenario, self.arrays, self.params, held)
+        if noise is None:  # the nominal run: no noise in any row or slot
+            noise = np.zeros(self.trial.noise_shape)
         self.standard_noise = np.asarray(noise, dtype=np.float64)
         sd = self.params[noise_offset(self.arrays.issues)]
         self.noise = self.standard_noise * sd

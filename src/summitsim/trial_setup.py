@@ -82,6 +82,12 @@ class TrialSetup:
         """Whether the summit date can see a meeting without a deal (section 6)."""
         return any(not math.isnan(side.meets_without_deal) for side in self.sides)
 
+    @property
+    def noise_shape(self) -> tuple[int, int]:
+        """Rows and slots of the trial's noise table: a row per contact and the summit's
+        row, the six judgement slots and one per approver (draws.noise_matrix)."""
+        return self.held.shape[0] + 1, draws.NOISE_SLOTS + len(self.approvers)
+
     def elapsed(self, contact: int, index: int, held: int) -> float:
         """Elapsed time at the held contact ``contact`` (file index), the ``index``-th of
         ``held`` held contacts, on the scenario's clock (rules.contacts_elapsed or
