@@ -15,6 +15,7 @@ changes exactly the setting it is about.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 
 import numpy as np
@@ -24,7 +25,7 @@ import yaml
 from summitsim import draws, trial_setup
 from summitsim import model as model_module
 from summitsim.model import SummitModel
-from summitsim.scenario import Scenario, parse_scenario
+from summitsim.scenario import Consequence, Scenario, parse_scenario
 from summitsim.timeline import account_json, account_text
 from summitsim.trial_setup import CALENDAR_CLOCK, PERCEPTION, PIVOTAL, TRADEOFF, Approver
 
@@ -53,13 +54,18 @@ ROLES = {"pa": (0, "principal"), "na": (0, "negotiator"), "pb": (1, "principal")
 ROLES |= {"nb": (1, "negotiator")}
 
 
-def toy(changes: dict[str, object] | None = None, text: str = TOY) -> Scenario:
+def toy_text(changes: dict[str, object] | None = None, text: str = TOY) -> str:
+    """The toy file with ``ACTOR.FIELD`` changes, as YAML."""
     data = yaml.safe_load(text)
     for key, value in (changes or {}).items():
         actor, _, name = key.partition(".")
         side, role = ROLES[actor]
         data["sides"][side][role][name] = value
-    return parse_scenario(yaml.safe_dump(data, sort_keys=False), "toy.yaml")
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def toy(changes: dict[str, object] | None = None, text: str = TOY) -> Scenario:
+    return parse_scenario(toy_text(changes, text), "toy.yaml")
 
 
 def with_setup(monkeypatch: pytest.MonkeyPatch, sides: dict[int, dict] | None = None, **top):
@@ -324,3 +330,49 @@ def test_perception_noise_never_vetoes_its_own_negotiators_offer(monkeypatch):
     perceived = SummitModel(scenario, params=params, noise=noise)
     assert perceived.run().kind == "summit"
     assert math.isclose(perceived.outcome.framework["x"], 0.8, abs_tol=1e-12)
+
+
+def consequences(scenario: Scenario, *whens: str) -> Scenario:
+    """``scenario`` with one consequence per ``when``, fired on the outcome's day, its text
+    the ``when`` (schema 2's kinds are built directly, as the file's validation would)."""
+    made = [
+        Consequence.model_construct(when=w, by=None, who=None, on=None, after_days=0, text=w)
+        for w in whens
+    ]
+    return scenario.model_copy(update={"consequences": made})
+
+
+WHENS = ("summit", "no_deal", "held", "collapse", "failure", "deadline")
+
+
+def fired(model: SummitModel) -> list[str]:
+    return [text for _, text in kinds(model, "consequence")]
+
+
+def test_consequences_when_held_collapse_failure_and_no_deal(monkeypatch):
+    # a summit is held and no failure; a held summit without a deal is held and a
+    # failure, not a collapse; a postponed summit is a collapse and a failure
+    summit = SummitModel(consequences(toy(), *WHENS))
+    summit.run()
+    assert fired(summit) == ["summit", "held"]
+    with_setup(monkeypatch, sides={0: {"meets_without_deal": 0.2}, 1: {"meets_without_deal": 0.2}})
+    no_deal = SummitModel(consequences(toy(NO_ZOPA), *WHENS))
+    no_deal.run()
+    assert fired(no_deal) == ["no_deal", "held", "failure"]
+    with_setup(monkeypatch, sides={0: {"meets_without_deal": 0.2}, 1: {"meets_without_deal": 0.9}})
+    postponed = SummitModel(consequences(toy(NO_ZOPA), *WHENS))
+    postponed.run()
+    assert fired(postponed) == ["collapse", "failure", "deadline"]
+
+
+def test_schema_1_run_json_says_whether_the_summit_was_held(capsys, monkeypatch, tmp_path):
+    # the command line as a user types it: the nominal toy ends in a summit (held), the
+    # toy without a zone of agreement in a deadline (not held); who is null, nobody blamed
+    from summitsim.cli import main
+
+    for changes, held in (({}, True), (NO_ZOPA, False)):
+        path = tmp_path / "toy.yaml"
+        path.write_text(toy_text(changes))
+        assert main(["run", str(path), "--json"]) == 0
+        got = json.loads(capsys.readouterr().out)
+        assert (got["held"], got["who"], got["blamed"]) == (held, None, [])
