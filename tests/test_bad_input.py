@@ -103,7 +103,7 @@ CASES = {
         "when: canceled",
         "canceled",
         "consequences[0].when",
-        "allowed: one of summit, cancelled, vetoed, deadline, collapse",
+        "allowed: one of summit, no_deal, held, cancelled, vetoed, deadline, collapse, failure",
     ),
     "not a slug": ("name: test-summit", "name: Test Summit", "name:", "name", "allowed: a slug"),
     "not a date": (
@@ -127,7 +127,7 @@ CASES = {
         "start",
         "allowed: a date like 2025-10-16",
     ),
-    "schema version": ("schema: 1", "schema: 2", "schema:", "schema", "allowed: 1"),
+    "schema version": ("schema: 1", "schema: 3", "schema:", "schema", "allowed: 1 or 2"),
     "empty list": (
         "contacts:\n  - {date: 2025-10-17, label: first call}\n  - date: 2025-10-20",
         "contacts: []",
@@ -401,8 +401,8 @@ def test_top_level_not_a_mapping(tmp_path, text, found):
     error, file = error_for(text, tmp_path)
     assert str(error) == (
         f"{file}:1: the top level is {found}; allowed: a mapping with fields "
-        "schema, name, title, sources, start, summit, first_mover, noise, "
-        "issues, sides, contacts, consequences, uncertainty, expect"
+        "schema, name, title, sources, start, summit, first_mover, noise, clock, noise_model, "
+        "issues, sides, contacts, consequences, uncertainty, expect, observed"
     )
 
 
