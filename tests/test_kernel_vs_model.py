@@ -90,6 +90,9 @@ def test_nominal_run_is_the_kernel_without_noise():
         noise,
         offers,
         framework,
+        kernel.protocol_of(arrays).as_tuple(),
+        np.ones(arrays.contacts, dtype=np.bool_),
+        True,
     )
     model = SummitModel(scenario)
     model.run()
