@@ -209,13 +209,12 @@ def compare_trial_by_trial(data: dict, trials: int = EXAMPLE_TRIALS) -> None:
     fast = kernel.simulate(arrays, trials, key)
     for i in range(trials):
         params, noise = trial_inputs(arrays, key, i)
-        held = contacts_held(arrays, params, draws.trial_key(key, i))
+        held = contacts_held(arrays, params, key, i)
         model = SummitModel(scenario, params=params, noise=noise, held=held)
         outcome, side, contact, sidelined, framework = model_result(scenario, model=model)
         got = (fast.outcome[i], fast.side[i], fast.contact[i], fast.sidelined[i])
         assert got == (outcome, side, contact, sidelined), f"trial {i}"
-        if hasattr(fast, "held"):
-            assert bool(fast.held[i]) == model.outcome.held, f"trial {i}"
+        assert bool(fast.held[i]) == model.outcome.held, f"trial {i}"
         np.testing.assert_allclose(fast.framework[i], framework, rtol=0, atol=1e-12)
 
 

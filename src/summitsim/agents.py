@@ -45,6 +45,8 @@ class Principal(mesa.Agent):
     """
 
     reservation: float
+    mandate: float  # NaN: the trial's reservation (design-schema2.md section 4)
+    meets_without_deal: float  # NaN: null, it meets only over an agreed framework
     softness: float
     patience: float
     trust: float
@@ -60,7 +62,6 @@ class Principal(mesa.Agent):
         ideal: np.ndarray,
         salience: np.ndarray,
         reviews_from: date,
-        meets_without_deal: float = math.nan,
         **fields: float,
     ) -> None:
         super().__init__(model)
@@ -70,7 +71,6 @@ class Principal(mesa.Agent):
         self.ideal = np.array(ideal, dtype=np.float64)
         self.salience = np.array(salience, dtype=np.float64)
         self.reviews_from = reviews_from
-        self.meets_without_deal = float(meets_without_deal)
         _set_fields(self, PRINCIPAL_FIELDS, fields)
 
     def value(self, position: np.ndarray) -> float:
@@ -117,6 +117,7 @@ class Negotiator(mesa.Agent):
 
     concession: float
     hawkishness: float
+    reciprocity: float
 
     def __init__(
         self,
@@ -126,8 +127,6 @@ class Negotiator(mesa.Agent):
         principal: Principal,
         stands_in: bool = False,
         tactic: int = SEGMENT,
-        reciprocity: float = 0.0,
-        mandate: float = math.nan,
         believes: np.ndarray | None = None,
         **fields: float,
     ) -> None:
@@ -139,8 +138,6 @@ class Negotiator(mesa.Agent):
         self.stands_in = stands_in
         self.sidelined = False
         self.tactic = tactic
-        self.reciprocity = float(reciprocity)
-        self.mandate = float(mandate)
         self.believes = np.asarray(believes if believes is not None else [], dtype=np.float64)
         self.aim = 1.0  # the target of its previous contact: 1 before the first
         self.seen_value: float | None = None  # the other's latest offer then, to its principal
@@ -150,7 +147,8 @@ class Negotiator(mesa.Agent):
         """The least utility this negotiator will settle for: ``f = m + h (1 - m)`` with the
         mandate ``m`` its principal gave it (the trial's reservation unless the scenario
         sets a ``mandate``, design-schema2.md section 4)."""
-        mandate = self.principal.reservation if math.isnan(self.mandate) else self.mandate
+        principal = self.principal
+        mandate = principal.reservation if math.isnan(principal.mandate) else principal.mandate
         return rules.floor(mandate, self.hawkishness)
 
     def time_target(self, elapsed: float) -> float:

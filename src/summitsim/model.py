@@ -43,7 +43,7 @@ from summitsim.arrays import (
 from summitsim.scenario import Consequence, Scenario
 from summitsim.scenario.fields import NEGOTIATOR_FIELDS, PRINCIPAL_FIELDS
 from summitsim.summit_day import SummitDay
-from summitsim.trial_setup import PERCEPTION, PIVOTAL, SETTINGS_FIELDS, contacts_held, trial_setup
+from summitsim.trial_setup import PERCEPTION, PIVOTAL, contacts_held, trial_setup
 
 _DAY = timedelta(days=1)
 
@@ -80,7 +80,7 @@ class SummitModel(SummitDay, mesa.Model):
             else:
                 key = draws.block_key(seed, 0, 0)
                 params, noise = trial_inputs(self.arrays, key, 0)
-                held = contacts_held(self.arrays, params, draws.trial_key(key, 0))
+                held = contacts_held(self.arrays, params, key, 0)
         self.params = np.asarray(params, dtype=np.float64)
         if held is None:
             held = contacts_held(self.arrays, self.params, None)
@@ -136,8 +136,7 @@ class SummitModel(SummitDay, mesa.Model):
                 ideal=self.params[base : base + issues],
                 salience=self.params[base + issues : base + 2 * issues],
                 reviews_from=scenario.reviews_from(j),
-                meets_without_deal=settings.meets_without_deal,
-                **{name: scalars[name] for name in PRINCIPAL_FIELDS if name not in SETTINGS_FIELDS},
+                **{name: scalars[name] for name in PRINCIPAL_FIELDS},
             )
             delegate = side.negotiator or person
             negotiators.append(
@@ -148,14 +147,8 @@ class SummitModel(SummitDay, mesa.Model):
                     principal,
                     stands_in=side.negotiator is None,
                     tactic=settings.tactic,
-                    reciprocity=settings.reciprocity,
-                    mandate=settings.mandate,
                     believes=settings.believes,
-                    **{
-                        name: scalars[name]
-                        for name in NEGOTIATOR_FIELDS
-                        if name not in SETTINGS_FIELDS
-                    },
+                    **{name: scalars[name] for name in NEGOTIATOR_FIELDS},
                 )
             )
             principals.append(principal)
@@ -389,7 +382,7 @@ class SummitModel(SummitDay, mesa.Model):
                 f"side's offer is worth {worth:.3f}, patience {principal.patience:.3f})",
             )
         if t == self.held_contacts[-1]:
-            if not self.trial.meets:
+            if not self.arrays.summit_round:
                 self._close_talks()
             elif self.today >= self.setup.summit:
                 self._meet_without_deal()

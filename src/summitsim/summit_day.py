@@ -47,7 +47,7 @@ class SummitDay:
     def _close_talks(self) -> None:
         """No framework after the last held contact: a meeting without a deal if some
         principal would consider one (section 6), else the summit is postponed."""
-        if self.trial.meets:
+        if self.arrays.summit_round:
             self._meet_without_deal()
         else:
             self._decide("deadline", None, self.setup.summit, self.arrays.contacts - 1, None)

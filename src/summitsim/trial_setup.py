@@ -1,17 +1,15 @@
-"""What one trial of the Mesa model reads beyond the preferences: the schema 2 settings.
+"""What one trial of the Mesa model reads beyond the agents' numeric fields.
 
 Both drivers read a trial from the same flat vector and the same scenario arrays
-(:mod:`summitsim.arrays`); this module gathers, for the Mesa model, the settings of
-design-schema2.md that are not a principal's or negotiator's preferences: which contacts
-are held, the clock, each side's tactic, reciprocity, mandate, belief about the other's
-salience, willingness to meet without a deal and blame, the review schedule of the trial
-(``reviews_from`` may be drawn) and the approvers. Every value keeps its schema 1 meaning
-when the scenario does not set it, so a schema 1 trial reads exactly what it read before.
+(:mod:`summitsim.arrays`); this module gathers, for the Mesa model, what design-schema2.md
+adds that is not a principal's or negotiator's number: which contacts are held, the
+clock, the noise model, each side's tactic, belief about the other's salience and blame,
+the trial's review schedule (``reviews_from`` may be drawn) and the approvers. A schema 1
+trial reads exactly what it read before.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +18,6 @@ from summitsim import arrays as layout
 from summitsim import draws, rules
 from summitsim.arrays import ScenarioArrays, side_offset
 from summitsim.scenario import Scenario
-from summitsim.scenario.fields import SIDE_FIELDS
 
 #: Clock codes of ``ScenarioArrays.clock`` (design-schema2.md section 1).
 CONTACTS_CLOCK, CALENDAR_CLOCK = 0, 1
@@ -30,8 +27,6 @@ JUDGEMENT, PERCEPTION = 0, 1
 SEGMENT, TRADEOFF = 0, 1
 #: Blame codes of ``ScenarioArrays.blame`` (section 8).
 ALWAYS, PIVOTAL = 0, 1
-#: The side fields of schema 2 read here, not by the agents' table of fields.
-SETTINGS_FIELDS = frozenset({"reciprocity", "mandate", "meets_without_deal", "reviews_from"})
 
 
 @dataclass(frozen=True)
@@ -49,13 +44,11 @@ class Approver:
 
 @dataclass(frozen=True)
 class SideSetup:
-    """One side's schema 2 settings in a trial; NaN stands for "not set"."""
+    """One side's rules in a trial (its numbers, reciprocity and mandate among them, are
+    the agents' fields of the table of fields)."""
 
     tactic: int
     blame: int
-    reciprocity: float
-    mandate: float  # NaN: the trial's reservation
-    meets_without_deal: float  # NaN: null, the principal does not meet without a deal
     believes: np.ndarray  # the other principal's salience as this side reads it
 
 
@@ -78,11 +71,6 @@ class TrialSetup:
     approvers: tuple[Approver, ...]
 
     @property
-    def meets(self) -> bool:
-        """Whether the summit date can see a meeting without a deal (section 6)."""
-        return any(not math.isnan(side.meets_without_deal) for side in self.sides)
-
-    @property
     def noise_shape(self) -> tuple[int, int]:
         """Rows and slots of the trial's noise table: a row per contact and the summit's
         row, the six judgement slots and one per approver (draws.noise_matrix)."""
@@ -97,39 +85,38 @@ class TrialSetup:
         return rules.contacts_elapsed(index, held)
 
 
-def _array(arrays: ScenarioArrays, name: str, default: object) -> object:
-    """A schema 2 array of ``arrays``, or its schema 1 value when the scenario has none."""
-    return getattr(arrays, name, default)
-
-
-def _side_scalar(params: np.ndarray, side: int, name: str, issues: int, default: float) -> float:
-    if name not in SIDE_FIELDS:
-        return default
-    return float(params[layout.field_offset(side, name, issues)])
-
-
 def _believes(params: np.ndarray, side: int, issues: int) -> np.ndarray:
     """What ``side`` believes the other principal's salience is: the written (or drawn)
     belief, else the other principal's salience of this trial (section 13)."""
-    other = side_offset(1 - side, issues) + issues
-    truth = params[other : other + issues]
-    offset = getattr(layout, "believes_offset", None)
-    if offset is None:
-        return truth
-    start = offset(side, issues)
+    start = layout.believes_offset(side, issues)
     belief = params[start : start + issues]
-    return truth if np.isnan(belief).any() else belief
+    if np.isnan(belief).any():
+        other = side_offset(1 - side, issues) + issues
+        return params[other : other + issues]
+    return belief
 
 
-def contacts_held(arrays: ScenarioArrays, params: np.ndarray, key: np.uint64 | None) -> np.ndarray:
-    """Which contacts take place: every one in a nominal run (``key`` None), else the
-    trial's draws (draws.contact_held, section B of the design)."""
-    held = np.ones(arrays.contacts, dtype=np.bool_)
-    probability = getattr(layout, "held_probabilities", None)
-    if key is None or probability is None:
-        return held
-    draws.contact_held(key, probability(arrays, params), held)
-    return held
+def contacts_held(
+    arrays: ScenarioArrays, params: np.ndarray, key: np.ndarray | None, trial: int = 0
+) -> np.ndarray:
+    """Which contacts take place: every one in a nominal run (``key`` None), else trial
+    ``trial`` of the block keyed ``key`` draws them (arrays.trial_held, section B)."""
+    if key is None:
+        return np.ones(arrays.contacts, dtype=np.bool_)
+    return layout.trial_held(arrays, params, key, trial)
+
+
+def _reviewed(scenario: Scenario, arrays: ScenarioArrays, params: np.ndarray) -> np.ndarray | None:
+    """The trial's review schedule when a ``reviews_from`` is drawn (whole days, section
+    13): contact t is reviewed by side j iff its day is on or after j's drawn day. None when
+    neither is drawn: the arrays' schedule holds (as in the kernel)."""
+    issues = arrays.issues
+    at = [layout.field_offset(j, "reviews_from", issues) for j in range(2)]
+    if not np.isin(at, arrays.uncertainty.index).any():
+        return None
+    return np.array(
+        [[day >= params[at[j]] for j in range(2)] for day in arrays.contact_day], dtype=np.bool_
+    ).reshape(arrays.contacts, 2)
 
 
 def trial_setup(
@@ -138,31 +125,21 @@ def trial_setup(
     """The schema 2 settings of the trial with flat vector ``params`` and held contacts
     ``held``."""
     issues = arrays.issues
-    tactic = np.asarray(_array(arrays, "tactic", np.zeros(2, dtype=np.int64)))
-    blame = np.asarray(_array(arrays, "blame", np.zeros(2, dtype=np.int64)))
     sides = tuple(
         SideSetup(
-            tactic=int(tactic[j]),
-            blame=int(blame[j]),
-            reciprocity=_side_scalar(params, j, "reciprocity", issues, 0.0),
-            mandate=_side_scalar(params, j, "mandate", issues, math.nan),
-            meets_without_deal=_side_scalar(params, j, "meets_without_deal", issues, math.nan),
+            tactic=int(arrays.tactic[j]),
+            blame=int(arrays.blame[j]),
             believes=_believes(params, j, issues),
         )
         for j in range(2)
     )
-    contact_day = np.array([(c.date - scenario.start).days for c in scenario.contacts])
-    reviewed = None
-    if "reviews_from" in SIDE_FIELDS:  # drawn per trial (section 13): whole days
-        days = [_side_scalar(params, j, "reviews_from", issues, 0.0) for j in range(2)]
-        reviewed = np.array([[day >= days[j] for j in range(2)] for day in contact_day])
     return TrialSetup(
         held=np.asarray(held, dtype=np.bool_),
-        reviewed=reviewed,
-        clock=int(_array(arrays, "clock", CONTACTS_CLOCK)),
-        noise_model=int(_array(arrays, "noise_model", JUDGEMENT)),
-        contact_day=contact_day,
-        summit_day=(scenario.summit - scenario.start).days,
+        reviewed=_reviewed(scenario, arrays, params),
+        clock=arrays.clock,
+        noise_model=arrays.noise_model,
+        contact_day=arrays.contact_day,
+        summit_day=arrays.summit_day,
         sides=(sides[0], sides[1]),
         approvers=_approvers(scenario, arrays, params),
     )
@@ -172,22 +149,19 @@ def _approvers(
     scenario: Scenario, arrays: ScenarioArrays, params: np.ndarray
 ) -> tuple[Approver, ...]:
     """The approvers of both sides (A's first, file order), read from the flat vector."""
-    offset = getattr(layout, "approver_offset", None)
     found: list[Approver] = []
     issues = arrays.issues
-    for j, side in enumerate(scenario.sides):
-        for person in getattr(side, "approvers", []):
-            a = len(found)
-            start = offset(arrays, a)
-            found.append(
-                Approver(
-                    actor_id=person.id,
-                    name=person.name,
-                    side=j,
-                    slot=draws.NOISE_SLOTS + a,
-                    ideal=params[start : start + issues],
-                    salience=params[start + issues : start + 2 * issues],
-                    reservation=float(params[start + 2 * issues]),
-                )
+    for a, (j, person) in enumerate(scenario.approvers.values()):
+        start = layout.approver_offset(a, issues, arrays.contacts)
+        found.append(
+            Approver(
+                actor_id=person.id,
+                name=person.name,
+                side=j,
+                slot=draws.NOISE_SLOTS + a,
+                ideal=params[start : start + issues],
+                salience=params[start + issues : start + 2 * issues],
+                reservation=float(params[start + 2 * issues]),
             )
+        )
     return tuple(found)
