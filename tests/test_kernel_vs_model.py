@@ -129,7 +129,8 @@ def random_scenario(draw, schema: int = 1) -> dict:
             "id": f"p{name}",
             "ideal": {k: unit(draw) for k in issues},
             "salience": weights,
-            "reservation": unit(draw, 0.0, 0.9),
+            # high reservations leave no zone of agreement: deadlines and summits without a deal
+            "reservation": unit(draw, *draw(st.sampled_from([(0.0, 0.9), (0.75, 0.95)]))),
             "softness": unit(draw),
             "patience": unit(draw, 0.0, 0.6),
             "trust": unit(draw, 0.5, 1.0),
@@ -151,8 +152,8 @@ def random_scenario(draw, schema: int = 1) -> dict:
                 carrier["believes"] = {"salience": {k: unit(draw, 0.05, 1.0) for k in issues}}
             if "negotiator" in side and draw(st.booleans()):
                 principal["mandate"] = unit(draw, 0.0, 0.9)
-            if draw(st.booleans()):
-                principal["meets_without_deal"] = unit(draw)
+            if draw(st.integers(0, 3)) > 0:  # often both, so that summits without a deal occur
+                principal["meets_without_deal"] = unit(draw, 0.0, 0.6)
             principal["blame"] = draw(st.sampled_from(["always", "pivotal"]))
             side["approvers"] = [
                 {
