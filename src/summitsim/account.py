@@ -13,8 +13,10 @@ OUTCOME_KINDS = ("summit", "cancelled", "vetoed", "deadline", "no_deal")
 
 @dataclass(frozen=True)
 class Event:
-    """One dated line of the account: ``kind`` is announcement, contact, offer, accepted,
-    review, cancelled, approved, vetoed, summit, deadline, trust, sidelined or consequence."""
+    """One dated line of the account: ``kind`` is announcement, contact, not held, offer,
+    accepted, review, cancelled, approved, vetoed, meeting (a decision to meet without a
+    deal), summit, deadline, no_deal, blame (why a negotiator is or is not blamed under
+    pivotal blame), trust, sidelined or consequence."""
 
     date: date
     kind: str

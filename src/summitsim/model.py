@@ -10,12 +10,21 @@ to the next, so a run costs what its events cost, not its days. A
 first and last day): nothing changes on the days between, whose row would repeat the one
 before. :attr:`SummitModel.events` is the dated account.
 
+Schema 2 (design-schema2.md; the protocol of both drivers) adds contacts that may not be
+held (narrated "not held" on their date; the contacts clock counts held ones), the
+calendar clock, mandates, reciprocity, trade-off offers, perception noise, approvers
+(:mod:`summitsim.summit_day`), the summit without a deal with its in-person round, and
+pivotal blame, decided on a counterfactual run of this model with the negotiator's
+hawkishness at 0 and narrated with its reason. What a trial reads beyond the agents'
+fields is :mod:`summitsim.trial_setup`; the run's records are :mod:`summitsim.account`.
+
 The model reads its parameters from the same flat vector as the Monte Carlo kernel, its
-noise from the same draws and its review schedule from the same arrays
-(``arrays.reviewed``), so both drivers reach the same outcome (tested). The protocol is
-written here a second time on purpose, for the account and the page (the kernel's is for
-numbers; docs/design.md section 5); targets and blame come from ``rules.aim`` and
-``rules.blames``, as in the kernel.
+noise from the same draws (draws.noise_matrix), its held contacts from the same draws
+(arrays.trial_held) and its review schedule from the same arrays (``arrays.reviewed``),
+so both drivers reach the same outcome (tested trial by trial on random scenarios). The
+protocol is written here a second time on purpose, for the account and the page (the
+kernel's is for numbers; docs/design.md section 5); every equation is a function of
+:mod:`summitsim.rules`, as in the kernel.
 """
 
 from __future__ import annotations

@@ -39,12 +39,13 @@ def account_json(model: SummitModel) -> dict[str, object]:
         "date": outcome.date.isoformat(),
         "contact": outcome.contact,
         "framework": outcome.framework,
-        "held": outcome.held,
-        "who": outcome.who,
         "sidelined": list(model.sidelined),
-        "blamed": list(model.blamed),
         "offers": model.offers,
         "events": [event.to_json() for event in model.events],
+        # design-schema2.md section 12, after the keys of design.md section 4
+        "held": outcome.held,
+        "who": outcome.who,
+        "blamed": list(model.blamed),
     }
 
 
