@@ -10,7 +10,6 @@ from summitsim.scenario.messages import Allowed, described
 from summitsim.scenario.values import (
     MAX_EXPECT_TRIALS,
     SECTION_CONFIG,
-    Day,
     Id,
     Text,
     Unit,
@@ -84,9 +83,8 @@ class Observed(_Section):
 
     outcome: Outcome
     by: Id | None = None
-    date: Annotated[Day | tuple[date, date], PlainValidator(as_window), Allowed(WINDOW)] | None = (
-        None
-    )
+    # Any: the validator makes a date or a pair of dates (a union would warn on dumping)
+    date: Annotated[Any, PlainValidator(as_window), Allowed(WINDOW)] = None
     sidelined: Annotated[list[Id], Allowed("a list of negotiator ids")] = []
     sources: Annotated[list[Text], Allowed("a list of strings (citations)")] = []
 
