@@ -221,3 +221,18 @@ def test_the_command_line_validates_schema_2_and_refuses_to_simulate_it(
     assert f"{ALL}: schema: {arrays.NOT_SIMULATED}" in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
     assert not (tmp_path / "out").exists()
+
+
+def test_a_principal_negotiating_for_itself_carries_the_negotiator_fields():
+    logroll = (HERE / "scenarios" / "logroll.yaml").read_text(encoding="utf-8")
+    text = logroll.replace("schema: 1", "schema: 2").replace(
+        "      reservation: 0.2\n",
+        "      reservation: 0.2\n      tactic: segment\n      reciprocity: 0.5\n"
+        "      believes: {salience: {territory: 1, sanctions: 1}}\n",
+        1,
+    )
+    built = arrays.scenario_arrays(parse_scenario(text))
+    assert built.tactic.tolist() == [0, 1] and built.has_negotiator.tolist() == [False, False]
+    assert built.nominal[4 + arrays.RECIPROCITY] == 0.5
+    assert built.nominal[16:18].tolist() == [0.5, 0.5]  # trump's belief of putin's salience
+    assert np.isnan(built.nominal[4 + arrays.MANDATE])  # no negotiator: no mandate

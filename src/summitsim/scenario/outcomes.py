@@ -4,10 +4,18 @@ expects (``expect:``) and what happened (``observed:``, design-schema2.md sectio
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, PlainValidator, model_validator
 
-from summitsim.scenario.messages import Allowed
-from summitsim.scenario.values import MAX_EXPECT_TRIALS, SECTION_CONFIG, Day, Id, Text, Unit, whole
+from summitsim.scenario.messages import Allowed, described
+from summitsim.scenario.values import (
+    MAX_EXPECT_TRIALS,
+    SECTION_CONFIG,
+    Id,
+    Text,
+    Unit,
+    as_date,
+    whole,
+)
 
 
 class _Section(BaseModel):
@@ -17,6 +25,21 @@ class _Section(BaseModel):
 
 
 Outcome = Literal["summit", "no_deal", "cancelled", "vetoed", "deadline"]
+
+
+WINDOW = "a date like 2025-10-16, or an inclusive window [D1, D2] with D1 <= D2"
+
+
+def as_window(value: object) -> date | tuple[date, date]:
+    """One date, or a list of two dates (an inclusive window)."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError(f"{len(value)} dates given; allowed: {WINDOW}")
+        return as_date(value[0]), as_date(value[1])
+    try:
+        return as_date(value)
+    except ValueError:
+        raise ValueError(f"got {described(value)}; allowed: {WINDOW}") from None
 
 
 class Bounds(_Section):
@@ -60,13 +83,8 @@ class Observed(_Section):
 
     outcome: Outcome
     by: Id | None = None
-    date: (
-        Annotated[
-            Day | Annotated[list[Day], Field(min_length=2, max_length=2)],
-            Allowed("a date like 2025-10-16, or an inclusive window [D1, D2] with D1 <= D2"),
-        ]
-        | None
-    ) = None
+    # Any: the validator makes a date or a pair of dates (a union would warn on dumping)
+    date: Annotated[Any, PlainValidator(as_window), Allowed(WINDOW)] = None
     sidelined: Annotated[list[Id], Allowed("a list of negotiator ids")] = []
     sources: Annotated[list[Text], Allowed("a list of strings (citations)")] = []
 

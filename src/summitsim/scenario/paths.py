@@ -136,8 +136,9 @@ def _fields_of(scenario: Scenario, side: int, role: str) -> tuple[str, ...]:
 def _field_problem(scenario: Scenario, side: int, role: str, actor: str, field: str) -> str:
     """Why ``field`` is not a path field of ``actor``, as helpfully as possible."""
     negotiator = scenario.negotiator_of(side)
-    if field in NEGOTIATOR_FIELDS and role == "principal" and negotiator is not None:
-        return f"{field} belongs to {actor}'s negotiator: use {negotiator.id}.{field}"
+    if field in _DELEGATE_FIELDS and role == "principal" and negotiator is not None:
+        spelled = SPELLED.get(field, field)
+        return f"{spelled} belongs to {actor}'s negotiator: use {negotiator.id}.{spelled}"
     if field == "mandate" and negotiator is None and role == "principal":
         return f"{actor}'s side has no negotiator, so no mandate"
     return f"unknown field {field!r} of {actor}"
@@ -149,7 +150,13 @@ def resolve(scenario: Scenario, text: str) -> ParameterPath:
     if text in SCENARIO_FIELDS:
         return _path(text, None, None, "scenario", text, None)
     parts = text.split(".")
-    if len(parts) >= 3 and parts[1:3] == ["believes", "salience"]:
+    if len(parts) >= 2 and parts[1] == "believes":
+        if parts[2:3] != ["salience"]:
+            raise ScenarioError(
+                f"{parts[0]}.believes holds only salience; allowed: "
+                f"{parts[0]}.believes.salience[.ISSUE]",
+                field=text,
+            )
         parts = [parts[0], "believes", *parts[3:]]  # the belief's one mapping, as one field
     if not 2 <= len(parts) <= 3 or not all(parts):
         raise ScenarioError(f"not a parameter path; allowed: {GRAMMAR}", field=text)
@@ -181,7 +188,7 @@ def resolve(scenario: Scenario, text: str) -> ParameterPath:
         raise ScenarioError(f"{field} has no issues; allowed: {actor}.{field}", field=text)
     if issue and issue[0] not in scenario.issue_ids:
         raise ScenarioError(
-            f"unknown issue {issue[0]!r}; allowed: {actor}.{field}.ISSUE with "
+            f"unknown issue {issue[0]!r}; allowed: {actor}.{SPELLED.get(field, field)}.ISSUE with "
             f"ISSUE one of {', '.join(scenario.issue_ids)}",
             field=text,
         )
