@@ -200,8 +200,13 @@ def check_account(account: dict, scenario) -> None:
         "sidelined",
         "offers",
         "events",
+        "held",  # design-schema2.md section 12 adds these three
+        "who",
+        "blamed",
     ]
     assert account["outcome"] in ("summit", "cancelled", "vetoed", "deadline")
+    assert account["held"] is (account["outcome"] == "summit")  # schema 1: held = summit
+    assert account["who"] is None or account["outcome"] == "vetoed"
     assert account["by"] is None or account["by"] in scenario.side_ids
     assert (account["by"] is not None) == (account["outcome"] in ("cancelled", "vetoed"))
     outcome_date = date.fromisoformat(account["date"])

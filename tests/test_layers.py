@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "outcomes", "rules", "draws", "atomic", "terminal_text", "shipped"),
     ("scenario/",),
     ("arrays",),
-    ("kernel", "agents", "model"),
+    ("moves", "kernel", "agents", "account", "trial_setup", "summit_day", "model"),
     ("plan", "sweep", "checkpoints", "cluster"),
     (
         "analysis",

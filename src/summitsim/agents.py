@@ -9,6 +9,7 @@ slack (hawkishness) makes harder than the mandate. Every number they compute com
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import mesa
@@ -16,6 +17,7 @@ import numpy as np
 
 from summitsim import rules
 from summitsim.scenario.fields import NEGOTIATOR_FIELDS, PRINCIPAL_FIELDS
+from summitsim.trial_setup import SEGMENT, TRADEOFF
 
 
 def _set_fields(agent: mesa.Agent, names: tuple[str, ...], given: dict[str, float]) -> None:
@@ -43,6 +45,8 @@ class Principal(mesa.Agent):
     """
 
     reservation: float
+    mandate: float  # NaN: the trial's reservation (design-schema2.md section 4)
+    meets_without_deal: float  # NaN: null, it meets only over an agreed framework
     softness: float
     patience: float
     trust: float
@@ -81,6 +85,14 @@ class Principal(mesa.Agent):
         """Whether the agreed ``framework`` beats no summit."""
         return rules.approves(self.value(framework), noise, self.reservation)
 
+    def attends(self, offer: np.ndarray, noise: float) -> bool:
+        """Whether it goes to the summit without an agreed framework, judging the other
+        side's latest ``offer`` against ``meets_without_deal`` (design-schema2.md section 6;
+        NaN, the field's null, never attends)."""
+        if math.isnan(self.meets_without_deal):
+            return False
+        return rules.attends(self.value(offer), noise, self.meets_without_deal)
+
     def blame(self, negotiator: Negotiator) -> bool:
         """Lower trust in ``negotiator`` after a failure (whether it is blamed at all is
         :func:`rules.blames`, decided by the model); True if it is now sidelined."""
@@ -93,7 +105,10 @@ class Negotiator(mesa.Agent):
     """A negotiator conceding with Faratin's polynomial tactic toward its floor.
 
     ``concession`` beta > 0 (< 1 Boulware, 1 linear, > 1 Conceder); ``hawkishness`` h in
-    [0, 1] sets the floor ``f = r + h (1 - r)`` above the principal's reservation r. On a
+    [0, 1] sets the floor ``f = m + h (1 - m)`` above the mandate m (the principal's
+    reservation unless a ``mandate`` is given). Schema 2 adds its ``tactic`` (segment or
+    tradeoff), ``reciprocity`` rho and what it ``believes`` the other principal's salience
+    is (design-schema2.md sections 2-4). On a
     side without a negotiator the principal negotiates: the model then creates this agent
     with ``stands_in=True`` and the principal's own id. ``concession`` and ``hawkishness``
     are the negotiator fields of the table of fields (``NEGOTIATOR_FIELDS``), given as
@@ -102,6 +117,7 @@ class Negotiator(mesa.Agent):
 
     concession: float
     hawkishness: float
+    reciprocity: float
 
     def __init__(
         self,
@@ -110,6 +126,8 @@ class Negotiator(mesa.Agent):
         name: str,
         principal: Principal,
         stands_in: bool = False,
+        tactic: int = SEGMENT,
+        believes: np.ndarray | None = None,
         **fields: float,
     ) -> None:
         super().__init__(model)
@@ -119,37 +137,57 @@ class Negotiator(mesa.Agent):
         _set_fields(self, NEGOTIATOR_FIELDS, fields)
         self.stands_in = stands_in
         self.sidelined = False
+        self.tactic = tactic
+        self.believes = np.asarray(believes if believes is not None else [], dtype=np.float64)
+        self.aim = 1.0  # the target of its previous contact: 1 before the first
+        self.seen_value: float | None = None  # the other's latest offer then, to its principal
 
     @property
     def floor(self) -> float:
-        """The least utility this negotiator will settle for."""
-        return rules.floor(self.principal.reservation, self.hawkishness)
-
-    def target(self, contact: int, contacts: int) -> float:
-        """Utility aimed at in contact ``contact`` (0-based) of ``contacts``."""
+        """The least utility this negotiator will settle for: ``f = m + h (1 - m)`` with the
+        mandate ``m`` its principal gave it (the trial's reservation unless the scenario
+        sets a ``mandate``, design-schema2.md section 4)."""
         principal = self.principal
-        return rules.aim(
-            contact,
-            contacts,
-            principal.softness,
-            self.concession,
-            principal.reservation,
-            self.hawkishness,
-        )
+        mandate = principal.reservation if math.isnan(principal.mandate) else principal.mandate
+        return rules.floor(mandate, self.hawkishness)
 
-    def propose(self, toward: np.ndarray, contact: int, contacts: int) -> np.ndarray:
-        """An offer on the segment from the principal's ideal toward ``toward``, worth the
-        current target to the principal (or ``toward`` itself when that is worth more)."""
-        out = np.empty_like(self.principal.ideal)
-        rules.offer(
-            self.principal.ideal,
-            self.principal.salience,
-            np.asarray(toward, dtype=np.float64),
-            self.target(contact, contacts),
-            out,
+    def time_target(self, elapsed: float) -> float:
+        """The time-dependent target ``tau = 1 - alpha (1 - f)`` at elapsed time ``e`` of
+        the scenario's clock (Faratin's polynomial tactic, design.md section 2)."""
+        share = rules.concession_share_at(elapsed, self.principal.softness, self.concession)
+        return rules.target(share, self.floor)
+
+    def set_target(self, elapsed: float, other_offer_value: float | None) -> float:
+        """Set and return the target of this contact: the time-dependent target, lowered by
+        reciprocity ``rho`` times what the other side conceded since this side last set
+        its target (design-schema2.md sections 3 and 13). ``other_offer_value`` is the
+        value to the principal of the other side's latest offer now (None: no offer yet)."""
+        gain = 0.0
+        if other_offer_value is not None and self.seen_value is not None:
+            gain = rules.conceded_gain(other_offer_value, self.seen_value)
+        self.aim = rules.reciprocal_target(
+            self.time_target(elapsed), self.aim, self.reciprocity, gain, self.floor
         )
+        self.seen_value = other_offer_value
+        return self.aim
+
+    def propose(self, toward: np.ndarray, other_ideal: np.ndarray, aim: float) -> np.ndarray:
+        """An offer worth ``aim`` to the principal (or the point aimed at when that is worth
+        more): on the segment from the principal's ideal toward ``toward`` (tactic
+        ``segment``), or the trade-off package toward the other principal's ideal that the
+        other side values most as this side reads it (tactic ``tradeoff``)."""
+        principal = self.principal
+        out = np.empty_like(principal.ideal)
+        if self.tactic == TRADEOFF:
+            rules.tradeoff_offer(
+                principal.ideal, principal.salience, other_ideal, self.believes, aim, out
+            )
+        else:
+            rules.offer(
+                principal.ideal, principal.salience, np.asarray(toward, np.float64), aim, out
+            )
         return out
 
-    def accepts(self, offer: np.ndarray, noise: float, contact: int, contacts: int) -> bool:
-        """Whether ``offer``, judged by the principal's utility, meets the current target."""
-        return rules.accepts(self.principal.value(offer), noise, self.target(contact, contacts))
+    def accepts(self, offer: np.ndarray, noise: float, aim: float) -> bool:
+        """Whether ``offer``, judged by the principal's utility, meets the target ``aim``."""
+        return rules.accepts(self.principal.value(offer), noise, aim)

@@ -205,9 +205,9 @@ def _check_counts(record: dict, trials: int) -> tuple[str | None, np.ndarray]:
     counts = record["counts"]
     if record["trials_in_block"] != trials:
         return f"counts {record['trials_in_block']} trials, the plan {trials}", none
-    if len(counts) < OUTCOME_COLUMNS or not all(type(c) is int and c >= 0 for c in counts):
+    if len(counts) <= max(OUTCOME_COLUMNS) or not all(type(c) is int and c >= 0 for c in counts):
         return "its counts are not whole numbers >= 0 of every outcome", none
-    if sum(counts[:OUTCOME_COLUMNS]) != trials or max(counts) > trials:
+    if sum(counts[c] for c in OUTCOME_COLUMNS) != trials or max(counts) > trials:
         return f"its counts do not add up to its {trials} trials", none
     return None, np.array(counts, dtype=np.int64)
 

@@ -8,6 +8,13 @@ purpose (here for numbers, in the model for narration; docs/design.md section 5)
 the two could disagree on, the targets (``rules.aim``), who is blamed (``rules.blames``)
 and the review schedule (``arrays.reviewed``), each driver takes from one place.
 
+Schema 2 (design-schema2.md) adds held contacts, clocks, mandates, reciprocity, trade-off
+offers, perception noise, approvers, the summit without a deal and pivotal blame. A
+scenario that uses none of them runs part 1's protocol (:func:`_talks`) unchanged, to the
+last bit and at part 1's speed; one that uses any runs :func:`_talks2`, built from the
+pieces in :mod:`summitsim.moves`. The choice is made once per trial, from the scenario's
+``settings`` (:class:`summitsim.moves.Protocol`).
+
 Jitted functions take only arrays and scalars and write into preallocated outputs; the
 public wrappers :func:`simulate` and :func:`count` validate and allocate.
 """
@@ -22,7 +29,7 @@ import numpy as np
 from numba import njit, prange
 from numba.core import event
 
-from summitsim import draws, rules
+from summitsim import draws, moves, rules
 from summitsim.arrays import (
     CONCESSION,
     HAWKISHNESS,
@@ -36,12 +43,27 @@ from summitsim.arrays import (
     noise_offset,
     side_offset,
 )
-from summitsim.outcomes import CANCELLED, COUNT_COLUMNS, DEADLINE, SUMMIT, VETOED, Count
+from summitsim.moves import (
+    Protocol,
+    ideal,
+    protocol_of,
+    scalar,
+    talks2,
+    value,
+)
+from summitsim.outcomes import (
+    CANCELLED,
+    COUNT_COLUMNS,
+    DEADLINE,
+    SUMMIT,
+    VETOED,
+    Count,
+)
 
 #: Trials of a block are split into this many chunks, whatever the number of threads.
 CHUNKS = 64
 #: Positions in the flat ``case`` tuple of :func:`kernel_case`.
-_NOMINAL, _ISSUES = 0, 7
+_NOMINAL, _ISSUES, _REVIEWED = 0, 7, 9
 #: What a sweep says while numba compiles the counting kernel (its cache lacks it).
 COMPILING_NOTICE = "compiling the Monte Carlo kernel (first run only)"
 #: An empty noise table: the kernel then draws each judgement's noise from the trial key.
@@ -52,7 +74,7 @@ NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 def _judgement_noise(
     sd: float, key: np.uint64, given: np.ndarray, contact: int, slot: int
 ) -> float:
-    """Noise ``e`` of one judgement: ``sd`` times the standard normal of its slot."""
+    """Noise ``e`` of one judgement of part 1: ``sd`` times the standard normal of its slot."""
     if sd == 0.0:
         return 0.0
     if given.shape[0] > 0:
@@ -61,49 +83,80 @@ def _judgement_noise(
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _scalar(params: np.ndarray, side: int, issues: int, field: int) -> float:
-    return params[side_offset(side, issues) + 2 * issues + field]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _ideal(params: np.ndarray, side: int, issues: int) -> np.ndarray:
-    """View of side ``side``'s ideal point in the flat vector."""
-    base = side_offset(side, issues)
-    return params[base : base + issues]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _salience(params: np.ndarray, side: int, issues: int) -> np.ndarray:
-    """View of side ``side``'s (normalised) salience weights in the flat vector."""
-    base = side_offset(side, issues) + issues
-    return params[base : base + issues]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _value(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
-    """Value of position ``x`` to side ``side``'s principal."""
-    return rules.utility(x, _ideal(params, side, issues), _salience(params, side, issues))
-
-
-@njit(cache=True, inline="always", error_model="numpy")
 def _propose(
     params: np.ndarray, side: int, issues: int, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
     """Side ``side``'s offer toward ``toward`` at target ``aim``, into ``out``."""
-    rules.offer(_ideal(params, side, issues), _salience(params, side, issues), toward, aim, out)
+    rules.offer(ideal(params, side, issues), moves.salience(params, side, issues), toward, aim, out)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
-    """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact``."""
+    """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact`` (part 1)."""
     return rules.aim(
         contact,
         contacts,
-        _scalar(params, side, issues, SOFTNESS),
-        _scalar(params, side, issues, CONCESSION),
-        _scalar(params, side, issues, RESERVATION),
-        _scalar(params, side, issues, HAWKISHNESS),
+        scalar(params, side, issues, SOFTNESS),
+        scalar(params, side, issues, CONCESSION),
+        scalar(params, side, issues, RESERVATION),
+        scalar(params, side, issues, HAWKISHNESS),
     )
+
+
+@njit(cache=True, error_model="numpy")
+def _talks(
+    params: np.ndarray,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    key: np.uint64,
+    given_noise: np.ndarray,
+    offers: np.ndarray,
+    framework: np.ndarray,
+) -> tuple[int, int, int]:
+    """Part 1's protocol, exactly as before schema 2: ``(outcome, side, contact)``."""
+    contacts = reviewed.shape[0]
+    sd = params[noise_offset(issues)]
+    mover, other = first, 1 - first
+    offers[other] = ideal(params, other, issues)  # F's first proposal goes toward S's ideal
+    framework[:] = np.nan
+    outcome, decider, contact = DEADLINE, -1, contacts - 1
+    for t in range(contacts):
+        aim_mover = _aim(params, mover, issues, t, contacts)
+        aim_other = _aim(params, other, issues, t, contacts)
+        _propose(params, mover, issues, offers[other], aim_mover, offers[mover])
+        worth = value(params, other, issues, offers[mover])
+        agreed = -1
+        noise = _judgement_noise(sd, key, given_noise, t, draws.S_JUDGES)
+        if rules.accepts(worth, noise, aim_other):
+            agreed = mover
+        else:
+            _propose(params, other, issues, offers[mover], aim_other, offers[other])
+            worth = value(params, mover, issues, offers[other])
+            noise = _judgement_noise(sd, key, given_noise, t, draws.F_JUDGES)
+            if rules.accepts(worth, noise, aim_mover):
+                agreed = other
+        if agreed >= 0:
+            framework[:] = offers[agreed]
+            outcome, decider, contact = SUMMIT, -1, t
+            for j in (mover, other):
+                worth = value(params, j, issues, framework)
+                noise = _judgement_noise(sd, key, given_noise, t, draws.APPROVAL + j)
+                if not rules.approves(worth, noise, scalar(params, j, issues, RESERVATION)):
+                    outcome, decider = VETOED, j
+                    break
+            break
+        for j in (mover, other):
+            if not reviewed[t, j]:
+                continue
+            worth = value(params, j, issues, offers[1 - j])
+            noise = _judgement_noise(sd, key, given_noise, t, draws.REVIEW + j)
+            if rules.cancels(worth, noise, scalar(params, j, issues, PATIENCE)):
+                outcome, decider, contact = CANCELLED, j, t
+                break
+        if outcome == CANCELLED:
+            break
+    return outcome, decider, contact
 
 
 @njit(cache=True, error_model="numpy")
@@ -117,77 +170,98 @@ def negotiate(
     given_noise: np.ndarray,
     offers: np.ndarray,
     framework: np.ndarray,
-) -> tuple[int, int, int, int]:
-    """One trial with parameters ``params``; returns ``(outcome, side, contact, sidelined)``.
+    protocol: tuple,
+    held: np.ndarray,
+    full: bool,
+) -> tuple[int, int, int, int, bool, int, int]:
+    """One trial with parameters ``params``; returns ``(outcome, side, contact, sidelined,
+    held, blamed, who)``.
 
-    ``side`` is the deciding side (0 = A, 1 = B, -1 for summit and deadline), ``contact``
-    the deciding contact (the last one for a deadline), ``sidelined`` a bit mask (bit j:
-    side j's negotiator sidelined). ``offers`` (2 x K) is scratch: row j ends as side j's
-    latest offer. ``framework`` (K) receives the agreed framework, or NaN. Noise comes
-    from ``given_noise`` (T x 6) when it has rows, else from the trial ``key``.
+    ``side`` is the deciding side (0 = A, 1 = B, -1 for summit, deadline and no deal),
+    ``contact`` the deciding contact (the last one for a deadline, T at the summit itself),
+    ``sidelined`` and ``blamed`` bit masks (bit j: side j's negotiator), ``held`` whether the
+    summit took place, ``who`` the vetoing approver's index (-1 otherwise). ``offers``
+    (2 x K) is scratch: row j ends as side j's latest offer. ``framework`` (K) receives the
+    agreed framework, or NaN. Noise comes from ``given_noise`` (rows x slots) when it has
+    rows, else from the trial ``key``. ``protocol`` is :meth:`Protocol.as_tuple`; ``held``
+    (T, bool) the contacts this trial holds. Under pivotal blame ``full`` asks for the
+    counterfactual of every failed trial where hawkishness could be pivotal; without it,
+    only where a fall of trust would sideline (all that counting needs).
     """
-    contacts = reviewed.shape[0]
-    sd = params[noise_offset(issues)]
-    mover, other = first, 1 - first
-    offers[other] = _ideal(params, other, issues)  # F's first proposal goes toward S's ideal
-    framework[:] = np.nan
-    outcome, decider, contact = DEADLINE, -1, contacts - 1
-    for t in range(contacts):
-        aim_mover = _aim(params, mover, issues, t, contacts)
-        aim_other = _aim(params, other, issues, t, contacts)
-        _propose(params, mover, issues, offers[other], aim_mover, offers[mover])
-        value = _value(params, other, issues, offers[mover])
-        agreed = -1
-        noise = _judgement_noise(sd, key, given_noise, t, draws.S_JUDGES)
-        if rules.accepts(value, noise, aim_other):
-            agreed = mover
-        else:
-            _propose(params, other, issues, offers[mover], aim_other, offers[other])
-            value = _value(params, mover, issues, offers[other])
-            noise = _judgement_noise(sd, key, given_noise, t, draws.F_JUDGES)
-            if rules.accepts(value, noise, aim_mover):
-                agreed = other
-        if agreed >= 0:
-            framework[:] = offers[agreed]
-            outcome, decider, contact = SUMMIT, -1, t
-            for j in (mover, other):
-                value = _value(params, j, issues, framework)
-                noise = _judgement_noise(sd, key, given_noise, t, draws.APPROVAL + j)
-                if not rules.approves(value, noise, _scalar(params, j, issues, RESERVATION)):
-                    outcome, decider = VETOED, j
-                    break
-            break
-        for j in (mover, other):
-            if not reviewed[t, j]:
-                continue
-            value = _value(params, j, issues, offers[1 - j])
-            noise = _judgement_noise(sd, key, given_noise, t, draws.REVIEW + j)
-            if rules.cancels(value, noise, _scalar(params, j, issues, PATIENCE)):
-                outcome, decider, contact = CANCELLED, j, t
-                break
-        if outcome == CANCELLED:
-            break
-    return outcome, decider, contact, _sidelining(params, issues, has_negotiator, outcome, decider)
+    if protocol[1][moves.PROTOCOL2] == 0:
+        outcome, decider, contact = _talks(
+            params, issues, first, reviewed, key, given_noise, offers, framework
+        )
+        blamed = 0
+        for j in range(2):
+            if rules.blames(
+                outcome == SUMMIT, outcome == CANCELLED and decider == j, has_negotiator[j]
+            ):
+                blamed |= 1 << j
+        return (
+            outcome,
+            decider,
+            contact,
+            _sidelining(params, issues, blamed),
+            outcome == SUMMIT,
+            blamed,
+            -1,
+        )
+    outcome, decider, contact, summit_held, who = talks2(
+        params, issues, first, reviewed, key, given_noise, offers, framework, protocol, held
+    )
+    blame = protocol[1][moves.BLAME : moves.BLAME + 2]
+    blamed = 0
+    for j in range(2):
+        if not has_negotiator[j]:
+            continue
+        if blame[j] == moves.ALWAYS:
+            if rules.blames(outcome == SUMMIT, outcome == CANCELLED and decider == j, True):
+                blamed |= 1 << j
+            continue
+        hawkishness = scalar(params, j, issues, HAWKISHNESS)
+        if outcome == SUMMIT or hawkishness == 0.0:
+            continue  # with h = 0 the counterfactual is the trial itself
+        if not (full or _would_sideline(params, issues, j)):
+            continue
+        at = side_offset(j, issues) + 2 * issues + HAWKISHNESS
+        params[at] = 0.0  # the same trial with h = 0 for this negotiator alone
+        counterfactual = talks2(
+            params,
+            issues,
+            first,
+            reviewed,
+            key,
+            given_noise,
+            np.empty_like(offers),
+            np.empty_like(framework),
+            protocol,
+            held,
+        )[0]
+        params[at] = hawkishness
+        if rules.pivotal_blame(outcome, counterfactual, SUMMIT):
+            blamed |= 1 << j
+    return outcome, decider, contact, _sidelining(params, issues, blamed), summit_held, blamed, who
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _would_sideline(params: np.ndarray, issues: int, side: int) -> bool:
+    """Whether blame would sideline side ``side``'s negotiator."""
+    trust = rules.trust_after_failure(
+        scalar(params, side, issues, TRUST),
+        scalar(params, side, issues, TRUST_LOSS),
+        scalar(params, side, issues, HAWKISHNESS),
+    )
+    return rules.sidelined(trust, scalar(params, side, issues, SIDELINE_BELOW))
 
 
 @njit(cache=True, error_model="numpy")
-def _sidelining(
-    params: np.ndarray, issues: int, has_negotiator: np.ndarray, outcome: int, decider: int
-) -> int:
-    """Bit mask of the sides whose negotiator is sidelined after ``outcome``; who is blamed
-    is :func:`rules.blames`."""
+def _sidelining(params: np.ndarray, issues: int, blamed: int) -> int:
+    """Bit mask of the blamed negotiators whom the fall of trust sidelines; who is blamed
+    is :func:`rules.blames` (always) or :func:`rules.pivotal_blame` (pivotal)."""
     mask = 0
     for j in range(2):
-        if not rules.blames(
-            outcome == SUMMIT, outcome == CANCELLED and decider == j, has_negotiator[j]
-        ):
-            continue
-        trust = rules.trust_after_failure(
-            _scalar(params, j, issues, TRUST),
-            _scalar(params, j, issues, TRUST_LOSS),
-            _scalar(params, j, issues, HAWKISHNESS),
-        )
-        if rules.sidelined(trust, _scalar(params, j, issues, SIDELINE_BELOW)):
+        if (blamed >> j) & 1 and _would_sideline(params, issues, j):
             mask |= 1 << j
     return mask
 
@@ -200,17 +274,51 @@ def _trial(
     params: np.ndarray,
     offers: np.ndarray,
     framework: np.ndarray,
-) -> tuple[int, int, int, int]:
-    """Trial ``trial`` of the block keyed ``block``: draw its parameters, then negotiate.
+    held: np.ndarray,
+    full: bool,
+) -> tuple[int, int, int, int, bool, int, int]:
+    """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
+    contacts, then negotiate.
 
     ``case`` is the scenario as :func:`kernel_case` packs it: (nominal vector, the six
     columns of the uncertainty table, issues, first mover, reviewed (T x 2),
-    has_negotiator (2)) - flat, as numba's parallel loops take no nested tuples."""
-    nominal, form, index, width, spread, low, high, issues, first, reviewed, has_negotiator = case
+    has_negotiator (2), then the four arrays of :meth:`Protocol.as_tuple`) - flat, as
+    numba's parallel loops take no nested tuples."""
+    (
+        nominal,
+        form,
+        index,
+        width,
+        spread,
+        low,
+        high,
+        issues,
+        first,
+        reviewed,
+        has_negotiator,
+        contact_day,
+        settings,
+        layout,
+        approver_side,
+    ) = case
     key = draws.mix_trial_key(block, trial)
     draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
+    if layout[moves.HELD] >= 0:
+        moves.draw_held(params, layout, key, held)
+    protocol = (contact_day, settings, layout, approver_side)
     return negotiate(
-        params, issues, first, reviewed, has_negotiator, key, NO_GIVEN_NOISE, offers, framework
+        params,
+        issues,
+        first,
+        reviewed,
+        has_negotiator,
+        key,
+        NO_GIVEN_NOISE,
+        offers,
+        framework,
+        protocol,
+        held,
+        full,
     )
 
 
@@ -220,24 +328,30 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
     params = np.empty_like(case[_NOMINAL])
     offers = np.empty((2, case[_ISSUES]))
     framework = np.empty(case[_ISSUES])
+    held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
     for trial in range(start, stop):
-        outcome, side, _, mask = _trial(trial, case, block, params, offers, framework)
+        outcome, side, _, mask, summit_held, _, _ = _trial(
+            trial, case, block, params, offers, framework, held, False
+        )
         if outcome == SUMMIT:
             counts[Count.SUMMIT] += 1
         elif outcome == CANCELLED:
             counts[Count.CANCELLED_A + side] += 1
         elif outcome == VETOED:
             counts[Count.VETOED_A + side] += 1
-        else:
+        elif outcome == DEADLINE:
             counts[Count.DEADLINE] += 1
+        else:
+            counts[Count.NO_DEAL] += 1
         counts[Count.SIDELINED_A] += mask & 1
         counts[Count.SIDELINED_B] += (mask >> 1) & 1
+        counts[Count.HELD] += summit_held
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def count_block_parallel(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """Outcome counts of ``trials`` trials of one block, over numba threads: ``out`` is a
-    (CHUNKS x 8) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
+    (CHUNKS x 10) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
     size = (trials + CHUNKS - 1) // CHUNKS
     for c in prange(CHUNKS):
         _count_range(min(c * size, trials), min((c + 1) * size, trials), case, block, out[c])
@@ -258,33 +372,55 @@ def simulate_block(
     contact: np.ndarray,
     sidelined: np.ndarray,
     framework: np.ndarray,
+    held: np.ndarray,
+    blamed: np.ndarray,
+    who: np.ndarray,
 ) -> None:
     """Every trial of a block in full: trial i writes ``outcome[i]``, ``side[i]``,
-    ``contact[i]``, ``sidelined[i]`` (bit mask) and ``framework[i]`` (K, NaN if none)."""
+    ``contact[i]``, ``sidelined[i]`` and ``blamed[i]`` (bit masks), ``held[i]``, ``who[i]``
+    and ``framework[i]`` (K, NaN if none)."""
     trials = outcome.shape[0]
     size = (trials + CHUNKS - 1) // CHUNKS
     for c in prange(CHUNKS):
         params = np.empty_like(case[_NOMINAL])
         offers = np.empty((2, case[_ISSUES]))
+        contacts_held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
-            outcome[trial], side[trial], contact[trial], sidelined[trial] = _trial(
-                trial, case, block, params, offers, framework[trial]
-            )
+            (
+                outcome[trial],
+                side[trial],
+                contact[trial],
+                sidelined[trial],
+                held[trial],
+                blamed[trial],
+                who[trial],
+            ) = _trial(trial, case, block, params, offers, framework[trial], contacts_held, True)
 
 
 @dataclass(frozen=True)
 class Trials:
-    """Per-trial results of :func:`simulate` (arrays of length n; framework n x K)."""
+    """Per-trial results of :func:`simulate` (arrays of length n; framework n x K).
+
+    ``held``: the summit took place; ``blamed``: bit mask of the negotiators whose trust
+    fell; ``who``: the vetoing approver's index (-1 otherwise); ``day``: the outcome's date
+    in days since the start (the day after the deciding contact for a cancellation or a
+    veto before the summit, the summit's day otherwise)."""
 
     outcome: np.ndarray
     side: np.ndarray
     contact: np.ndarray
     sidelined: np.ndarray
     framework: np.ndarray
+    held: np.ndarray
+    blamed: np.ndarray
+    who: np.ndarray
+    day: np.ndarray
 
 
-def kernel_case(arrays: ScenarioArrays) -> tuple:
-    """The scenario's arrays as the one tuple the jitted kernels take."""
+def kernel_case(arrays: ScenarioArrays, protocol: Protocol | None = None) -> tuple:
+    """The scenario's arrays as the one tuple the jitted kernels take (``protocol``: the
+    scenario's schema 2 settings, by default :func:`summitsim.moves.protocol_of`)."""
+    protocol = protocol_of(arrays) if protocol is None else protocol
     return (
         np.ascontiguousarray(arrays.nominal),
         *arrays.uncertainty.columns(),
@@ -292,35 +428,67 @@ def kernel_case(arrays: ScenarioArrays) -> tuple:
         arrays.first,
         np.ascontiguousarray(arrays.reviewed),
         np.ascontiguousarray(arrays.has_negotiator),
+        *protocol.as_tuple(),
     )
 
 
-def simulate(arrays: ScenarioArrays, trials: int, key: np.ndarray) -> Trials:
+def outcome_days(protocol: Protocol, outcome: np.ndarray, contact: np.ndarray) -> np.ndarray:
+    """The date of each outcome in days since the start: a cancellation or a veto the day
+    after its contact, everything decided at the summit (or a deadline) on the summit's day."""
+    days = protocol.contact_day
+    summit_day = int(protocol.settings[moves.SUMMIT_DAY])
+    before = ((outcome == CANCELLED) | (outcome == VETOED)) & (contact < days.shape[0])
+    after_contact = days[np.minimum(contact, days.shape[0] - 1)] + 1 if days.size else 0
+    return np.where(before, after_contact, summit_day).astype(np.int64)
+
+
+def simulate(
+    arrays: ScenarioArrays, trials: int, key: np.ndarray, protocol: Protocol | None = None
+) -> Trials:
     """Run ``trials`` trials of the block keyed ``key`` (see :func:`draws.block_key`) and
     return every trial's result."""
     if trials < 0:
         raise ValueError(f"trials must be >= 0, got {trials}")
-    result = Trials(
-        outcome=np.empty(trials, dtype=np.int64),
-        side=np.empty(trials, dtype=np.int64),
-        contact=np.empty(trials, dtype=np.int64),
-        sidelined=np.empty(trials, dtype=np.int64),
-        framework=np.empty((trials, arrays.issues)),
-    )
+    protocol = protocol_of(arrays) if protocol is None else protocol
+    outcome = np.empty(trials, dtype=np.int64)
+    side = np.empty(trials, dtype=np.int64)
+    contact = np.empty(trials, dtype=np.int64)
+    sidelined = np.empty(trials, dtype=np.int64)
+    framework = np.empty((trials, arrays.issues))
+    held = np.empty(trials, dtype=np.bool_)
+    blamed = np.empty(trials, dtype=np.int64)
+    who = np.empty(trials, dtype=np.int64)
     simulate_block(
-        kernel_case(arrays),
+        kernel_case(arrays, protocol),
         key,
-        result.outcome,
-        result.side,
-        result.contact,
-        result.sidelined,
-        result.framework,
+        outcome,
+        side,
+        contact,
+        sidelined,
+        framework,
+        held,
+        blamed,
+        who,
     )
-    return result
+    return Trials(
+        outcome,
+        side,
+        contact,
+        sidelined,
+        framework,
+        held,
+        blamed,
+        who,
+        outcome_days(protocol, outcome, contact),
+    )
 
 
 def count(
-    arrays: ScenarioArrays, trials: int, key: np.ndarray, parallel: bool = True
+    arrays: ScenarioArrays,
+    trials: int,
+    key: np.ndarray,
+    parallel: bool = True,
+    protocol: Protocol | None = None,
 ) -> np.ndarray:
     """Outcome counts (columns :data:`COUNT_COLUMNS`, int64) of ``trials`` trials of the
     block keyed ``key``. The counts do not depend on ``parallel`` nor on the thread count."""
@@ -328,7 +496,7 @@ def count(
         raise ValueError(f"trials must be >= 0, got {trials}")
     out = np.zeros((CHUNKS, len(COUNT_COLUMNS)), dtype=np.int64)
     kernel = count_block_parallel if parallel else count_block_serial
-    kernel(kernel_case(arrays), key, trials, out)
+    kernel(kernel_case(arrays, protocol), key, trials, out)
     return out.sum(axis=0)
 
 

@@ -10,19 +10,27 @@ to the next, so a run costs what its events cost, not its days. A
 first and last day): nothing changes on the days between, whose row would repeat the one
 before. :attr:`SummitModel.events` is the dated account.
 
+Schema 2 (design-schema2.md; the protocol of both drivers) adds contacts that may not be
+held (narrated "not held" on their date; the contacts clock counts held ones), the
+calendar clock, mandates, reciprocity, trade-off offers, perception noise, approvers
+(:mod:`summitsim.summit_day`), the summit without a deal with its in-person round, and
+pivotal blame, decided on a counterfactual run of this model with the negotiator's
+hawkishness at 0 and narrated with its reason. What a trial reads beyond the agents'
+fields is :mod:`summitsim.trial_setup`; the run's records are :mod:`summitsim.account`.
+
 The model reads its parameters from the same flat vector as the Monte Carlo kernel, its
-noise from the same draws and its review schedule from the same arrays
-(``arrays.reviewed``), so both drivers reach the same outcome (tested). The protocol is
-written here a second time on purpose, for the account and the page (the kernel's is for
-numbers; docs/design.md section 5); targets and blame come from ``rules.aim`` and
-``rules.blames``, as in the kernel.
+noise from the same draws (draws.noise_matrix), its held contacts from the same draws
+(arrays.trial_held) and its review schedule from the same arrays (``arrays.reviewed``),
+so both drivers reach the same outcome (tested trial by trial on random scenarios). The
+protocol is written here a second time on purpose, for the account and the page (the
+kernel's is for numbers; docs/design.md section 5); every equation is a function of
+:mod:`summitsim.rules`, as in the kernel.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
@@ -30,10 +38,12 @@ import mesa
 import numpy as np
 
 from summitsim import draws, rules
+from summitsim.account import OUTCOME_KINDS, ContactRecord, Ending, Event
 from summitsim.agents import Negotiator, Principal
 from summitsim.arrays import (
     SIDE_FIELDS,
     compile_scenario,
+    field_offset,
     noise_offset,
     nominal_inputs,
     side_offset,
@@ -41,58 +51,23 @@ from summitsim.arrays import (
 )
 from summitsim.scenario import Consequence, Scenario
 from summitsim.scenario.fields import NEGOTIATOR_FIELDS, PRINCIPAL_FIELDS
+from summitsim.summit_day import SummitDay
+from summitsim.trial_setup import PERCEPTION, PIVOTAL, contacts_held, trial_setup
 
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Event:
-    """One dated line of the account: ``kind`` is announcement, contact, offer, accepted,
-    review, cancelled, approved, vetoed, summit, deadline, trust, sidelined or consequence."""
-
-    date: date
-    kind: str
-    text: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"date": self.date.isoformat(), "kind": self.kind, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Ending:
-    """How the talks ended: ``kind`` summit | cancelled | vetoed | deadline; ``side`` the side
-    id that cancelled or vetoed; ``contact`` the deciding contact (0-based, the last one
-    for a deadline); ``framework`` the agreed position per issue, or None."""
-
-    kind: str
-    side: str | None
-    date: date
-    contact: int
-    framework: dict[str, float] | None
-
-
-@dataclass
-class ContactRecord:
-    """What happened at one contact: each side's offer (absent if it accepted instead), the
-    value of each offer to both principals and each side's target."""
-
-    index: int
-    date: date
-    label: str
-    offers: dict[str, np.ndarray] = field(default_factory=dict)
-    values: dict[str, dict[str, float]] = field(default_factory=dict)
-    targets: dict[str, float] = field(default_factory=dict)
-    accepted_by: str | None = None
-
-
-class SummitModel(mesa.Model):
+class SummitModel(SummitDay, mesa.Model):
     """Pre-summit talks between two sides, one calendar day per step.
 
     ``seed=None`` is the nominal run; an integer ``seed`` is one Monte Carlo trial (trial 0
-    of block 0 of grid point 0, as a sweep with that seed draws it). Tests
-    and the kernel comparison pass ``params`` (flat vector) and ``noise`` (T x 6 standard
-    normals) directly. The start day is processed on creation; :meth:`step` moves on a day
-    and ``running`` turns False once the outcome's last consequence has fired.
+    of block 0 of grid point 0, as a sweep with that seed draws it). Tests and the kernel
+    comparison pass ``params`` (flat vector), ``noise`` (standard normals, one row per
+    contact and the summit's row, one column per slot: draws.noise_matrix) and ``held``
+    (which contacts take place; default all) directly. The start day is processed on
+    creation; :meth:`step` moves on a day and ``running`` turns False once the outcome's
+    last consequence has fired. ``talks_only`` runs the talks without blame and
+    consequences: the counterfactual of pivotal blame (design-schema2.md section 8).
     """
 
     def __init__(
@@ -102,27 +77,43 @@ class SummitModel(mesa.Model):
         seed: int | None = None,
         params: np.ndarray | None = None,
         noise: np.ndarray | None = None,
+        held: np.ndarray | None = None,
+        talks_only: bool = False,
     ) -> None:
         super().__init__(rng=seed if seed is not None else 0)
         self.setup = scenario
         self.arrays = compile_scenario(scenario)
         if params is None:
             if seed is None:
-                params, noise = nominal_inputs(self.arrays)
+                params, noise = nominal_inputs(self.arrays)[0], None
             else:
-                params, noise = trial_inputs(self.arrays, draws.block_key(seed, 0, 0), 0)
+                key = draws.block_key(seed, 0, 0)
+                params, noise = trial_inputs(self.arrays, key, 0)
+                held = contacts_held(self.arrays, params, key, 0)
         self.params = np.asarray(params, dtype=np.float64)
+        if held is None:
+            held = contacts_held(self.arrays, self.params, None)
+        self.trial = trial_setup(scenario, self.arrays, self.params, held)
+        if noise is None:  # the nominal run: no noise in any row or slot
+            noise = np.zeros(self.trial.noise_shape)
+        self.standard_noise = np.asarray(noise, dtype=np.float64)
         sd = self.params[noise_offset(self.arrays.issues)]
-        self.noise = np.asarray(noise, dtype=np.float64) * sd
+        self.noise = self.standard_noise * sd
+        self.talks_only = talks_only
         self.principals, self.negotiators = self._create_agents()
         self.first = scenario.first_mover_index
         self.today = scenario.start
         self.end = scenario.summit
+        self.held_contacts = [t for t in range(self.arrays.contacts) if self.trial.held[t]]
         self.contacts_held: list[ContactRecord] = []
         self._next_contact = 0  # the first contact whose date has not come yet
         self.latest: list[np.ndarray | None] = [None, None]
+        # under perception noise, the error of side j's one reading of the other side's
+        # latest offer (design-schema2.md section 5); None before any offer was read
+        self.reading: list[float | None] = [None, None]
         self.outcome: Ending | None = None
         self.sidelined: list[str] = []
+        self.blamed: list[str] = []
         self._agenda: dict[date, list[Callable[[], None]]] = defaultdict(list)
         self._account: dict[date, list[Event]] = defaultdict(list)
         self.events: list[Event] = []
@@ -132,6 +123,8 @@ class SummitModel(mesa.Model):
             "announcement",
             f"{scenario.title}: summit planned for {scenario.summit.isoformat()}",
         )
+        if not self.held_contacts:  # nothing to negotiate at: the summit date decides
+            self._agenda[max(scenario.summit, scenario.start)].append(self._close_talks)
         self._process_day()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -143,6 +136,7 @@ class SummitModel(mesa.Model):
             base = side_offset(j, issues)
             scalars = dict(zip(SIDE_FIELDS, self.params[base + 2 * issues :]))
             person = side.principal
+            settings = self.trial.sides[j]
             principal = Principal(
                 self,
                 person.id,
@@ -161,6 +155,8 @@ class SummitModel(mesa.Model):
                     delegate.name,
                     principal,
                     stands_in=side.negotiator is None,
+                    tactic=settings.tactic,
+                    believes=settings.believes,
                     **{name: scalars[name] for name in NEGOTIATOR_FIELDS},
                 )
             )
@@ -253,33 +249,72 @@ class SummitModel(mesa.Model):
     # -- one contact ----------------------------------------------------------------------
 
     def _hold_contact(self, t: int) -> None:
-        contacts = self.arrays.contacts
-        mover, other = self.first, 1 - self.first
         contact = self.setup.contacts[t]
+        label = contact.label or f"Contact {t + 1}"
+        if not self.trial.held[t]:
+            self._log(self.today, "not held", f"{label}: not held")
+            return
+        mover, other = self.first, 1 - self.first
         record = ContactRecord(t, contact.date, contact.label)
-        record.targets = {
-            self._side_id(j): self.negotiators[j].target(t, contacts) for j in range(2)
-        }
         self.contacts_held.append(record)
-        self._log(self.today, "contact", contact.label or f"Contact {t + 1}")
-        toward = self.latest[other]
-        if toward is None:
-            toward = self.principals[other].ideal
-        self._make_offer(record, mover, self.negotiators[mover].propose(toward, t, contacts))
-        if self.negotiators[other].accepts(
-            self.latest[mover], self.noise[t, draws.S_JUDGES], t, contacts
-        ):
+        elapsed = self.trial.elapsed(t, len(self.contacts_held) - 1, len(self.held_contacts))
+        self._log(self.today, "contact", label)
+        self._set_target(record, mover, elapsed)
+        self._make_offer(record, mover, self._propose(mover, record))
+        self._set_target(record, other, elapsed)
+        if self._judges(other, t, draws.S_JUDGES, record):
             self._agree(record, other, mover)
             return
-        counter = self.negotiators[other].propose(self.latest[mover], t, contacts)
-        self._make_offer(record, other, counter)
-        if self.negotiators[mover].accepts(counter, self.noise[t, draws.F_JUDGES], t, contacts):
+        self._make_offer(record, other, self._propose(other, record))
+        if self._judges(mover, t, draws.F_JUDGES, record):
             self._agree(record, mover, other)
             return
         self._agenda[self.today + _DAY].append(partial(self._review, t))
 
-    def _make_offer(self, record: ContactRecord, j: int, offer: np.ndarray) -> None:
+    def _set_target(self, record: ContactRecord, j: int, elapsed: float) -> None:
+        """Side j sets its target of this contact, on first acting in it (section 3)."""
+        offer = self.latest[1 - j]
+        seen = None if offer is None else self.principals[j].value(offer)
+        record.targets[self._side_id(j)] = self.negotiators[j].set_target(elapsed, seen)
+
+    def _propose(self, j: int, record: ContactRecord) -> np.ndarray:
+        """Side j's offer at its target, toward the other side's latest offer (its ideal
+        before it made one) or, as a trade-off, toward the other principal's ideal."""
+        other_ideal = self.principals[1 - j].ideal
+        toward = self.latest[1 - j]
+        return self.negotiators[j].propose(
+            other_ideal if toward is None else toward,
+            other_ideal,
+            record.targets[self._side_id(j)],
+        )
+
+    def _judges(self, j: int, row: int, slot: int, record: ContactRecord) -> bool:
+        """Whether side j's negotiator accepts the other side's latest offer. Its noise is
+        the judgement's own draw; under perception noise it is side j's one reading of
+        that offer, which its principal's later judgements of the offer reuse."""
+        error = self.noise[row, slot]
+        self.reading[j] = error
+        return self.negotiators[j].accepts(
+            self.latest[1 - j], error, record.targets[self._side_id(j)]
+        )
+
+    def _error(self, j: int, row: int, slot: int, own_offer: bool = False) -> float:
+        """The noise of a principal's judgement of an offer: its own draw (``row``, ``slot``)
+        under judgement noise; under perception noise the side's reading of the other
+        side's offer, and no error on its own side's offer (design-schema2.md section 5)."""
+        if self.trial.noise_model == PERCEPTION:
+            reading = self.reading[j]
+            if own_offer:
+                return 0.0
+            if reading is not None:
+                return reading
+        return float(self.noise[row, slot])
+
+    def _make_offer(
+        self, record: ContactRecord, j: int, offer: np.ndarray, in_person: bool = False
+    ) -> None:
         side = self._side_id(j)
+        author = self.principals[j] if in_person else self.negotiators[j]
         self.latest[j] = offer
         record.offers[side] = offer
         record.values[side] = {p.actor_id: p.value(offer) for p in self.principals}
@@ -289,7 +324,7 @@ class SummitModel(mesa.Model):
         self._log(
             self.today,
             "offer",
-            f"{self.negotiators[j].name} ({side}) offers "
+            f"{author.name} ({side}) offers "
             f"{self._position_text(offer)}; worth {worth} "
             f"(target {record.targets[side]:.3f})",
         )
@@ -303,14 +338,17 @@ class SummitModel(mesa.Model):
             f"{self.negotiators[acceptor].name} accepts the offer "
             f"of {self.negotiators[author].name} as the framework",
         )
-        self._agenda[self.today + _DAY].append(partial(self._approve, record.index, framework))
+        self._agenda[self.today + _DAY].append(
+            partial(self._approve, record.index, framework, author)
+        )
 
     # -- the day after a contact ----------------------------------------------------------
 
-    def _approve(self, t: int, framework: np.ndarray) -> None:
+    def _approve(self, t: int, framework: np.ndarray, author: int) -> None:
         for j in (self.first, 1 - self.first):
             principal = self.principals[j]
-            if not principal.approves(framework, self.noise[t, draws.APPROVAL + j]):
+            error = self._error(j, t, draws.APPROVAL + j, own_offer=j == author)
+            if not principal.approves(framework, error):
                 self._log(
                     self.today,
                     "vetoed",
@@ -318,23 +356,25 @@ class SummitModel(mesa.Model):
                     f"(worth {principal.value(framework):.3f}, below the value of no "
                     f"summit {principal.reservation:.3f})",
                 )
-                self._decide("vetoed", j, self.today, t, framework)
+                self._decide("vetoed", j, self.today, t, framework, who=principal.actor_id)
                 return
             self._log(
                 self.today,
                 "approved",
                 f"{principal.name} approves the framework (worth {principal.value(framework):.3f})",
             )
-        self._decide("summit", None, self.setup.summit, t, framework)
+        if self._approvers_consent(t, framework):
+            self._decide("summit", None, self.setup.summit, t, framework)
 
     def _review(self, t: int) -> None:
+        reviewed = self.arrays.reviewed if self.trial.reviewed is None else self.trial.reviewed
         for j in (self.first, 1 - self.first):
             principal = self.principals[j]
-            if not self.arrays.reviewed[t, j]:  # the review schedule both drivers read
+            if not reviewed[t, j]:  # the review schedule both drivers read
                 continue
             offer = self.latest[1 - j]
             worth = principal.value(offer)
-            if principal.cancels(offer, self.noise[t, draws.REVIEW + j]):
+            if principal.cancels(offer, self._error(j, t, draws.REVIEW + j)):
                 self._log(
                     self.today,
                     "cancelled",
@@ -350,13 +390,25 @@ class SummitModel(mesa.Model):
                 f"{principal.name} stays at the table (the other "
                 f"side's offer is worth {worth:.3f}, patience {principal.patience:.3f})",
             )
-        if t == self.arrays.contacts - 1:
-            self._decide("deadline", None, self.setup.summit, t, None)
+        if t == self.held_contacts[-1]:
+            if not self.arrays.summit_round:
+                self._close_talks()
+            elif self.today >= self.setup.summit:
+                self._meet_without_deal()
+            else:
+                self._agenda[self.setup.summit].append(self._meet_without_deal)
 
     # -- the outcome and what follows -----------------------------------------------------
 
     def _decide(
-        self, kind: str, j: int | None, day: date, t: int, framework: np.ndarray | None
+        self,
+        kind: str,
+        j: int | None,
+        day: date,
+        t: int,
+        framework: np.ndarray | None,
+        held: bool = False,
+        who: str | None = None,
     ) -> None:
         side = None if j is None else self._side_id(j)
         self.outcome = Ending(
@@ -365,10 +417,15 @@ class SummitModel(mesa.Model):
             day,
             t,
             None if framework is None else dict(zip(self.setup.issue_ids, map(float, framework))),
+            held=held or kind == "summit",
+            who=who,
         )
+        if self.talks_only:
+            return
         texts = {
             "summit": f"Summit held: {self.setup.title}",
             "deadline": "No framework by the summit date: the summit is postponed",
+            "no_deal": f"Summit held without an agreement: {self.setup.title}",
         }
         if kind in texts:
             self._log(day, kind, texts[kind])
@@ -379,14 +436,18 @@ class SummitModel(mesa.Model):
                 self._log(max(when, self.today), "consequence", consequence.text)
 
     def _settle_trust(self, day: date, kind: str, decider: int | None) -> None:
-        """Each principal that :func:`rules.blames` its negotiator after an outcome of
-        ``kind`` decided by side ``decider`` loses trust in it, and may sideline it."""
+        """Each principal that blames its negotiator after an outcome of ``kind`` decided
+        by side ``decider`` loses trust in it, and may sideline it: under ``always`` blame
+        as :func:`rules.blames` says, under ``pivotal`` blame when the negotiator's
+        hawkishness was pivotal (:func:`rules.pivotal_blame`, on a counterfactual run)."""
         for j, principal in enumerate(self.principals):
             negotiator = self.negotiators[j]
-            if not rules.blames(
-                kind == "summit",
-                kind == "cancelled" and j == decider,
-                bool(self.arrays.has_negotiator[j]),
+            has_negotiator = bool(self.arrays.has_negotiator[j])
+            if self.trial.sides[j].blame == PIVOTAL:
+                if not has_negotiator or kind == "summit" or not self._pivotal(day, j):
+                    continue
+            elif not rules.blames(
+                kind == "summit", kind == "cancelled" and j == decider, has_negotiator
             ):
                 continue
             before = principal.trust
@@ -404,14 +465,52 @@ class SummitModel(mesa.Model):
                     "trust",
                     f"{principal.name}'s trust in {negotiator.name} falls to {principal.trust:.2f}",
                 )
+            if principal.trust != before:
+                self.blamed.append(negotiator.actor_id)
+
+    def _pivotal(self, day: date, j: int) -> bool:
+        """Whether side j's negotiator is to blame: the same trial (parameters, noise, held
+        contacts) with its hawkishness alone set to 0 ends in a summit. Narrated either
+        way, with the reason."""
+        params = self.params.copy()
+        params[field_offset(j, "hawkishness", self.arrays.issues)] = 0.0
+        faithful = SummitModel(
+            self.setup,
+            params=params,
+            noise=self.standard_noise,
+            held=self.trial.held,
+            talks_only=True,
+        ).run()
+        assert self.outcome is not None
+        blamed = rules.pivotal_blame(
+            OUTCOME_KINDS.index(self.outcome.kind), OUTCOME_KINDS.index(faithful.kind), 0
+        )
+        principal, negotiator = self.principals[j].name, self.negotiators[j].name
+        if blamed:
+            text = (
+                f"{principal} blames {negotiator}: with a faithful negotiator (hawkishness 0) "
+                "the same talks would have ended in a summit"
+            )
+        else:
+            ending = faithful.kind + (f" by {faithful.side}" if faithful.side else "")
+            text = (
+                f"{principal} does not blame {negotiator}: the talks would have failed even "
+                f"with a faithful negotiator (hawkishness 0): {ending}"
+            )
+        self._log(day, "blame", text)
+        return blamed
 
     def _applies(self, consequence: Consequence) -> bool:
         outcome = self.outcome
         assert outcome is not None
         if consequence.when == "sidelined":
             return bool(self.sidelined) and consequence.who in (None, *self.sidelined)
-        if consequence.when == "collapse":
+        if consequence.when == "collapse":  # not held (design-schema2.md section 8)
+            return not outcome.held
+        if consequence.when == "failure":
             return outcome.kind != "summit"
+        if consequence.when == "held":
+            return outcome.held
         return consequence.when == outcome.kind and consequence.by in (None, outcome.side)
 
     # -- words ----------------------------------------------------------------------------

@@ -18,6 +18,8 @@ class Outcome(IntEnum):
     CANCELLED = 1
     VETOED = 2
     DEADLINE = 3
+    #: the summit was held without an agreement (design-schema2.md section 6)
+    NO_DEAL = 4
 
     @property
     def word(self) -> str:
@@ -29,13 +31,15 @@ class Outcome(IntEnum):
 OUTCOMES: tuple[str, ...] = tuple(outcome.word for outcome in Outcome)
 #: The codes as plain ints, for the jitted drivers: a trial's outcome stays an int64 there
 #: whichever branch decided it.
-SUMMIT, CANCELLED, VETOED, DEADLINE = (int(outcome) for outcome in Outcome)
+SUMMIT, CANCELLED, VETOED, DEADLINE, NO_DEAL = (int(outcome) for outcome in Outcome)
 
 
 class Count(IntEnum):
     """The columns of a count row: summits, cancelled by side A, by B, vetoed by A, by B,
     deadlines, then A's and B's negotiator sidelined (B's column of a pair always follows
-    A's: ``CANCELLED_A + side``)."""
+    A's: ``CANCELLED_A + side``), then summits held without a deal and summits held (with
+    a deal, without one, or with a deal vetoed at the summit). Columns are only ever
+    appended, so that a schema 1 count row reads as it always did."""
 
     SUMMIT = 0
     CANCELLED_A = 1
@@ -45,6 +49,8 @@ class Count(IntEnum):
     DEADLINE = 5
     SIDELINED_A = 6
     SIDELINED_B = 7
+    NO_DEAL = 8
+    HELD = 9
 
     @property
     def column(self) -> str:
@@ -54,9 +60,17 @@ class Count(IntEnum):
 
 #: The column names of a count row, in order.
 COUNT_COLUMNS: tuple[str, ...] = tuple(column.column for column in Count)
-#: The first columns, one per outcome and deciding side: every trial adds one to exactly
-#: one of them (the sidelined columns after them are counted besides).
-OUTCOME_COLUMNS = int(Count.DEADLINE) + 1
+#: The columns of one outcome and deciding side each: every trial adds one to exactly one
+#: of them (the sidelined and held columns are counted besides).
+OUTCOME_COLUMNS: tuple[int, ...] = (
+    Count.SUMMIT,
+    Count.CANCELLED_A,
+    Count.CANCELLED_B,
+    Count.VETOED_A,
+    Count.VETOED_B,
+    Count.DEADLINE,
+    Count.NO_DEAL,
+)
 #: Per side (0 = A, 1 = B): the column of its cancellations, its vetoes, its sidelining.
 CANCELLED_BY = (Count.CANCELLED_A, Count.CANCELLED_B)
 VETOED_BY = (Count.VETOED_A, Count.VETOED_B)

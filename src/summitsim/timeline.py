@@ -10,7 +10,9 @@ _KIND_WIDTH = 12
 
 
 def account_json(model: SummitModel) -> dict[str, object]:
-    """The run as design.md section 4 specifies for ``summitsim run --json``."""
+    """The run as design.md section 4 specifies for ``summitsim run --json``, with the keys
+    of design-schema2.md section 12: ``held`` (the summit took place), ``who`` (the actor
+    that vetoed, else null) and ``blamed`` (the negotiators whose trust fell)."""
     outcome = model.outcome
     if outcome is None:
         raise ValueError("the run has no outcome yet: call model.run() first")
@@ -23,6 +25,10 @@ def account_json(model: SummitModel) -> dict[str, object]:
         "sidelined": list(model.sidelined),
         "offers": model.offers,
         "events": [event.to_json() for event in model.events],
+        # design-schema2.md section 12, after the keys of design.md section 4
+        "held": outcome.held,
+        "who": outcome.who,
+        "blamed": list(model.blamed),
     }
 
 
@@ -53,10 +59,13 @@ def outcome_line(model: SummitModel) -> str:
     outcome = model.outcome
     assert outcome is not None
     by = f" by {outcome.side}" if outcome.side else ""
-    line = (
-        f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()} "
-        f"(contact {outcome.contact + 1} of {len(model.setup.contacts)})"
+    contacts = len(model.setup.contacts)
+    at = (
+        "in person at the summit"
+        if outcome.contact == contacts
+        else f"contact {outcome.contact + 1} of {contacts}"
     )
+    line = f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()} ({at})"
     if model.sidelined:
         line += f"; sidelined: {', '.join(model.sidelined)}"
     return line
