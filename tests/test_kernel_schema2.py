@@ -145,6 +145,7 @@ def nominal(arrays: ScenarioArrays, protocol: moves.Protocol) -> tuple:
         protocol.as_tuple(),
         np.ones(arrays.contacts, dtype=np.bool_),
         True,
+        np.empty((3, arrays.issues)),
     )
     return result, offers, framework
 

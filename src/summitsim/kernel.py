@@ -185,6 +185,7 @@ def negotiate(
     protocol: tuple,
     held: np.ndarray,
     full: bool,
+    spare: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """One trial with parameters ``params``; returns ``(outcome, side, contact, sidelined,
     held, blamed, who)``.
@@ -198,7 +199,8 @@ def negotiate(
     rows, else from the trial ``key``. ``protocol`` is :meth:`Protocol.as_tuple`; ``held``
     (T, bool) the contacts this trial holds. Under pivotal blame ``full`` asks for the
     counterfactual of every failed trial where hawkishness could be pivotal; without it,
-    only where a fall of trust would sideline (all that counting needs).
+    only where a fall of trust would sideline (all that counting needs); ``spare``
+    (3 x K) is its scratch, allocated once by the caller.
     """
     if protocol[1][moves.PROTOCOL2] == 0:
         outcome, decider, contact = _talks(
@@ -245,8 +247,8 @@ def negotiate(
             reviewed,
             key,
             given_noise,
-            np.empty_like(offers),
-            np.empty_like(framework),
+            spare[:2],
+            spare[2],
             protocol,
             held,
         )[0]
@@ -288,6 +290,7 @@ def _trial(
     framework: np.ndarray,
     held: np.ndarray,
     full: bool,
+    spare: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
     contacts, then negotiate.
@@ -331,6 +334,7 @@ def _trial(
         protocol,
         held,
         full,
+        spare,
     )
 
 
@@ -341,9 +345,10 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
     offers = np.empty((2, case[_ISSUES]))
     framework = np.empty(case[_ISSUES])
     held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
+    spare = np.empty((3, case[_ISSUES]))
     for trial in range(start, stop):
         outcome, side, _, mask, summit_held, _, _ = _trial(
-            trial, case, block, params, offers, framework, held, False
+            trial, case, block, params, offers, framework, held, False, spare
         )
         if outcome == SUMMIT:
             counts[0] += 1
@@ -397,6 +402,7 @@ def simulate_block(
         params = np.empty_like(case[_NOMINAL])
         offers = np.empty((2, case[_ISSUES]))
         contacts_held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
+        spare = np.empty((3, case[_ISSUES]))
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
             (
                 outcome[trial],
@@ -406,7 +412,9 @@ def simulate_block(
                 held[trial],
                 blamed[trial],
                 who[trial],
-            ) = _trial(trial, case, block, params, offers, framework[trial], contacts_held, True)
+            ) = _trial(
+                trial, case, block, params, offers, framework[trial], contacts_held, True, spare
+            )
 
 
 @dataclass(frozen=True)

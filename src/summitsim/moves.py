@@ -204,7 +204,7 @@ def optional(params: np.ndarray, layout: np.ndarray, at: int) -> float:
     return np.nan if layout[at] < 0 else params[layout[at]]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
 def floor_of(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> float:
     """The negotiator's floor ``f = m + h (1 - m)`` with the mandate ``m`` (the trial's
     reservation when none is set; design-schema2.md section 4)."""
@@ -227,7 +227,7 @@ def time_target(
     return rules.target(share, floor_value)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
 def believed(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> np.ndarray:
     """The other principal's salience as side ``side`` reads it: its ``believes`` slice, or
     the other's salience of the trial when none is written (design-schema2.md section 13)."""
@@ -254,14 +254,23 @@ def propose(
     if tactic == SEGMENT:
         rules.offer(ideal(params, side, issues), salience(params, side, issues), toward, aim, out)
     else:
-        rules.tradeoff_offer(
-            ideal(params, side, issues),
-            salience(params, side, issues),
-            ideal(params, 1 - side, issues),
-            belief,
-            aim,
-            out,
-        )
+        _tradeoff(params, side, issues, belief, aim, out)
+
+
+@njit(cache=True, error_model="numpy")
+def _tradeoff(
+    params: np.ndarray, side: int, issues: int, belief: np.ndarray, aim: float, out: np.ndarray
+) -> None:
+    """The trade-off offer, compiled once: inlined at each call site it would slow the
+    segment path (a larger loop body) and the compilation."""
+    rules.tradeoff_offer(
+        ideal(params, side, issues),
+        salience(params, side, issues),
+        ideal(params, 1 - side, issues),
+        belief,
+        aim,
+        out,
+    )
 
 
 @njit(cache=True, error_model="numpy")
@@ -339,6 +348,8 @@ def talks2(
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
     belief_f = believed(params, layout, f, issues)
     belief_s = believed(params, layout, s, issues)
+    since_f = optional(params, layout, REVIEWS_FROM + f)  # NaN: the fixed schedule
+    since_s = optional(params, layout, REVIEWS_FROM + s)
     offers[s] = ideal(params, s, issues)  # F's first proposal goes toward S's ideal
     framework[:] = np.nan
     prev_f, prev_s, then_f, then_s = 1.0, 1.0, 0.0, 0.0
@@ -399,7 +410,7 @@ def talks2(
                     outcome, decider, who = VETOED, approver_side[a], a
             break
         for j in (f, s):
-            since = optional(params, layout, REVIEWS_FROM + j)
+            since = since_f if j == f else since_s
             due = reviewed[t, j] if np.isnan(since) else contact_day[t] >= since
             if not due:
                 continue
