@@ -146,6 +146,7 @@ def nominal(arrays: ScenarioArrays, protocol: moves.Protocol) -> tuple:
         np.ones(arrays.contacts, dtype=np.bool_),
         True,
         np.empty((3, arrays.issues)),
+        np.empty((2, arrays.issues), dtype=np.int64),
     )
     return result, offers, framework
 

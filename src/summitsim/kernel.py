@@ -186,6 +186,7 @@ def negotiate(
     held: np.ndarray,
     full: bool,
     spare: np.ndarray,
+    order: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """One trial with parameters ``params``; returns ``(outcome, side, contact, sidelined,
     held, blamed, who)``.
@@ -200,7 +201,8 @@ def negotiate(
     (T, bool) the contacts this trial holds. Under pivotal blame ``full`` asks for the
     counterfactual of every failed trial where hawkishness could be pivotal; without it,
     only where a fall of trust would sideline (all that counting needs); ``spare``
-    (3 x K) is its scratch, allocated once by the caller.
+    (3 x K) is its scratch and ``order`` (2 x K, int64) that of the trade-off's ranking,
+    both allocated once by the caller.
     """
     if protocol[1][moves.PROTOCOL2] == 0:
         outcome, decider, contact = _talks(
@@ -222,7 +224,7 @@ def negotiate(
             -1,
         )
     outcome, decider, contact, summit_held, who = talks2(
-        params, issues, first, reviewed, key, given_noise, offers, framework, protocol, held
+        params, issues, first, reviewed, key, given_noise, offers, framework, protocol, held, order
     )
     blame = protocol[1][moves.BLAME : moves.BLAME + 2]
     blamed = 0
@@ -251,6 +253,7 @@ def negotiate(
             spare[2],
             protocol,
             held,
+            order,
         )[0]
         params[at] = hawkishness
         if rules.pivotal_blame(outcome, counterfactual, SUMMIT):
@@ -291,6 +294,7 @@ def _trial(
     held: np.ndarray,
     full: bool,
     spare: np.ndarray,
+    order: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
     contacts, then negotiate.
@@ -335,6 +339,7 @@ def _trial(
         held,
         full,
         spare,
+        order,
     )
 
 
@@ -346,9 +351,10 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
     framework = np.empty(case[_ISSUES])
     held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
     spare = np.empty((3, case[_ISSUES]))
+    order = np.empty((2, case[_ISSUES]), dtype=np.int64)
     for trial in range(start, stop):
         outcome, side, _, mask, summit_held, _, _ = _trial(
-            trial, case, block, params, offers, framework, held, False, spare
+            trial, case, block, params, offers, framework, held, False, spare, order
         )
         if outcome == SUMMIT:
             counts[0] += 1
@@ -403,6 +409,7 @@ def simulate_block(
         offers = np.empty((2, case[_ISSUES]))
         contacts_held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
         spare = np.empty((3, case[_ISSUES]))
+        order = np.empty((2, case[_ISSUES]), dtype=np.int64)
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
             (
                 outcome[trial],
@@ -413,7 +420,16 @@ def simulate_block(
                 blamed[trial],
                 who[trial],
             ) = _trial(
-                trial, case, block, params, offers, framework[trial], contacts_held, True, spare
+                trial,
+                case,
+                block,
+                params,
+                offers,
+                framework[trial],
+                contacts_held,
+                True,
+                spare,
+                order,
             )
 
 

@@ -244,33 +244,38 @@ def propose(
     issues: int,
     tactic: int,
     toward: np.ndarray,
-    belief: np.ndarray,
+    order: np.ndarray,
     aim: float,
     out: np.ndarray,
 ) -> None:
     """Side ``side``'s offer at target ``aim`` into ``out``: on the segment toward the
     other's latest offer ``toward``, or the trade-off toward the other principal's true
-    ideal with the believed salience ``belief`` (design-schema2.md section 2)."""
+    ideal, walking the issues in ``order`` (:func:`rules.tradeoff_ranking` of the believed
+    salience; design-schema2.md section 2)."""
     if tactic == SEGMENT:
         rules.offer(ideal(params, side, issues), salience(params, side, issues), toward, aim, out)
     else:
-        _tradeoff(params, side, issues, belief, aim, out)
+        rules.tradeoff_walk(
+            ideal(params, side, issues),
+            salience(params, side, issues),
+            ideal(params, 1 - side, issues),
+            order,
+            aim,
+            out,
+        )
 
 
 @njit(cache=True, error_model="numpy")
-def _tradeoff(
-    params: np.ndarray, side: int, issues: int, belief: np.ndarray, aim: float, out: np.ndarray
+def rank_issues(
+    params: np.ndarray, layout: np.ndarray, settings: np.ndarray, issues: int, order: np.ndarray
 ) -> None:
-    """The trade-off offer, compiled once: inlined at each call site it would slow the
-    segment path (a larger loop body) and the compilation."""
-    rules.tradeoff_offer(
-        ideal(params, side, issues),
-        salience(params, side, issues),
-        ideal(params, 1 - side, issues),
-        belief,
-        aim,
-        out,
-    )
+    """Row j of ``order`` (2 x K): the order in which side j's trade-off concedes the
+    issues, from its own and its believed salience (once per trial: neither changes)."""
+    for j in range(2):
+        if settings[TACTIC + j] == TRADEOFF:
+            rules.tradeoff_ranking(
+                believed(params, layout, j, issues), salience(params, j, issues), order[j]
+            )
 
 
 @njit(cache=True, error_model="numpy")
@@ -317,6 +322,7 @@ def talks2(
     framework: np.ndarray,
     protocol: tuple,
     held: np.ndarray,
+    order: np.ndarray,
 ) -> tuple[int, int, int, bool, int]:
     """Schema 2's protocol (design-schema2.md sections 1-7, design section C):
     ``(outcome, side, contact, held, who)``.
@@ -346,8 +352,7 @@ def talks2(
     rho_f = 0.0 if np.isnan(rho_f) else rho_f
     rho_s = 0.0 if np.isnan(rho_s) else rho_s
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    belief_f = believed(params, layout, f, issues)
-    belief_s = believed(params, layout, s, issues)
+    rank_issues(params, layout, settings, issues, order)
     since_f = optional(params, layout, REVIEWS_FROM + f)  # NaN: the fixed schedule
     since_s = optional(params, layout, REVIEWS_FROM + s)
     offers[s] = ideal(params, s, issues)  # F's first proposal goes toward S's ideal
@@ -371,7 +376,7 @@ def talks2(
             gain = rules.conceded_gain(now, then_f) if had_f else 0.0
             aim_f = rules.reciprocal_target(aim_f, prev_f, rho_f, gain, floor_f)
             then_f, had_f, prev_f = now, i >= 1, aim_f
-        propose(params, f, issues, tactic_f, offers[s], belief_f, aim_f, offers[f])
+        propose(params, f, issues, tactic_f, offers[s], order[f], aim_f, offers[f])
         worth = value(params, s, issues, offers[f])
         err_s = noise(sd, key, given, t, draws.S_JUDGES, slots)
         aim_s = time_target(params, s, issues, elapsed, floor_s)
@@ -383,7 +388,7 @@ def talks2(
         if rules.accepts(worth, err_s, aim_s):
             agreed = f
         else:
-            propose(params, s, issues, tactic_s, offers[f], belief_s, aim_s, offers[s])
+            propose(params, s, issues, tactic_s, offers[f], order[s], aim_s, offers[s])
             worth = value(params, f, issues, offers[s])
             err_f = noise(sd, key, given, t, draws.F_JUDGES, slots)
             if rules.accepts(worth, err_f, aim_f):
@@ -442,7 +447,7 @@ def talks2(
             e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
         if not rules.attends(worth, e, bar):
             return outcome, decider, contact, False, who
-    return in_person(params, issues, f, protocol, key, given, offers, framework, slots, sd)
+    return in_person(params, issues, f, protocol, key, given, offers, framework, slots, sd, order)
 
 
 @njit(cache=True, error_model="numpy")
@@ -457,6 +462,7 @@ def in_person(
     framework: np.ndarray,
     slots: int,
     sd: float,
+    order: np.ndarray,
 ) -> tuple[int, int, int, bool, int]:
     """The principals' round at a summit held without a framework (design-schema2.md
     section 6): elapsed time 1, no hawkishness, so each aims at its true reservation ``r``
@@ -468,16 +474,14 @@ def in_person(
     s = 1 - f
     r_f = scalar(params, f, issues, RESERVATION)
     r_s = scalar(params, s, issues, RESERVATION)
-    belief_f = believed(params, layout, f, issues)
-    belief_s = believed(params, layout, s, issues)
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    propose(params, f, issues, tactic_f, offers[s], belief_f, r_f, offers[f])
+    propose(params, f, issues, tactic_f, offers[s], order[f], r_f, offers[f])
     agreed = -1
     e = noise(sd, key, given, contacts, draws.S_JUDGES, slots)
     if rules.accepts(value(params, s, issues, offers[f]), e, r_s):
         agreed = f
     else:
-        propose(params, s, issues, tactic_s, offers[f], belief_s, r_s, offers[s])
+        propose(params, s, issues, tactic_s, offers[f], order[s], r_s, offers[s])
         e = noise(sd, key, given, contacts, draws.F_JUDGES, slots)
         if rules.accepts(value(params, f, issues, offers[s]), e, r_f):
             agreed = s
