@@ -103,7 +103,7 @@ CASES = {
         "when: canceled",
         "canceled",
         "consequences[0].when",
-        "allowed: one of summit, cancelled, vetoed, deadline, collapse",
+        "allowed: one of summit, no_deal, held, cancelled, vetoed, deadline, collapse, failure",
     ),
     "not a slug": ("name: test-summit", "name: Test Summit", "name:", "name", "allowed: a slug"),
     "not a date": (
@@ -127,7 +127,7 @@ CASES = {
         "start",
         "allowed: a date like 2025-10-16",
     ),
-    "schema version": ("schema: 1", "schema: 2", "schema:", "schema", "allowed: 1"),
+    "schema version": ("schema: 1", "schema: 3", "schema:", "schema", "allowed: 1 or 2"),
     "empty list": (
         "contacts:\n  - {date: 2025-10-17, label: first call}\n  - date: 2025-10-20",
         "contacts: []",
@@ -401,8 +401,8 @@ def test_top_level_not_a_mapping(tmp_path, text, found):
     error, file = error_for(text, tmp_path)
     assert str(error) == (
         f"{file}:1: the top level is {found}; allowed: a mapping with fields "
-        "schema, name, title, sources, start, summit, first_mover, noise, "
-        "issues, sides, contacts, consequences, uncertainty, expect"
+        "schema, name, title, sources, start, summit, first_mover, noise, clock, noise_model, "
+        "issues, sides, contacts, consequences, uncertainty, expect, observed"
     )
 
 
@@ -565,3 +565,440 @@ def test_many_nodes_without_aliases_say_so(tmp_path):
         f"at most {MAX_NODES:,} nodes (each key, value, list and mapping is one)"
     )
     assert "aliases" not in error.message
+
+
+# -- schema 2 (design-schema2.md): one bad value per new field, on schema2_all.yaml --------
+
+SCHEMA2 = (Path(__file__).parent / "scenarios" / "schema2_all.yaml").read_text(encoding="utf-8")
+
+
+def variant2(old: str, new: str) -> str:
+    """The schema 2 text with ``old`` (which occurs exactly once) replaced by ``new``."""
+    assert SCHEMA2.count(old) == 1, old
+    return SCHEMA2.replace(old, new)
+
+
+# (old, new, line fragment in the new text, field path, text the message must contain)
+CASES2 = {
+    "clock": (
+        "clock: contacts",
+        "clock: weekly",
+        "clock:",
+        "clock",
+        "got the string 'weekly'; allowed: one of contacts, calendar",
+    ),
+    "noise_model": (
+        "noise_model: judgement",
+        "noise_model: independent",
+        "noise_model:",
+        "noise_model",
+        "allowed: one of judgement, perception",
+    ),
+    "tactic": (
+        "tactic: segment",
+        "tactic: greedy",
+        "tactic:",
+        "sides[0].negotiator.tactic",
+        "allowed: one of segment, tradeoff",
+    ),
+    "tactic on a principal beside a negotiator": (
+        "      blame: always",
+        "      blame: always\n      tactic: tradeoff",
+        "tactic: tradeoff",
+        "sides[0].principal.tactic",
+        "tactic on principal trump, whose side has a negotiator; allowed: tactic on the "
+        "negotiator rubio",
+    ),
+    "blame": (
+        "blame: always",
+        "blame: sometimes",
+        "blame:",
+        "sides[0].principal.blame",
+        "allowed: one of always, pivotal",
+    ),
+    "reciprocity": (
+        "reciprocity: 0.25",
+        "reciprocity: 1.5",
+        "reciprocity:",
+        "sides[0].negotiator.reciprocity",
+        "1.5 is out of range; allowed: a number in [0, 1]",
+    ),
+    "mandate": (
+        "mandate: 0.3",
+        "mandate: 1.0",
+        "mandate:",
+        "sides[0].principal.mandate",
+        "1.0 is out of range; allowed: a number in [0, 1)",
+    ),
+    "meets_without_deal": (
+        "meets_without_deal: 0.5",
+        "meets_without_deal: 1.2",
+        "meets_without_deal:",
+        "sides[0].principal.meets_without_deal",
+        "1.2 is out of range; allowed: a number in [0, 1]",
+    ),
+    "believes without salience": (
+        "believes: {salience: {territory: 1, sanctions: 3}}",
+        "believes: {weights: {territory: 1, sanctions: 3}}",
+        "believes:",
+        "sides[0].negotiator.believes.salience",
+        "required field is missing; allowed: a mapping from each issue id to a number in "
+        "[0, 1e6], not all 0 (and 1 more)",
+    ),
+    "believes an unknown issue": (
+        "believes: {salience: {territory: 1, sanctions: 3}}",
+        "believes: {salience: {territory: 1, sanction: 3}}",
+        "believes:",
+        "sides[0].negotiator.believes.salience.sanction",
+        "unknown issue 'sanction'; allowed: a value for each issue id, exactly: territory, "
+        "sanctions",
+    ),
+    "believes no weight": (
+        "believes: {salience: {territory: 1, sanctions: 3}}",
+        "believes: {salience: {territory: 0, sanctions: 0}}",
+        "believes:",
+        "sides[0].negotiator.believes.salience",
+        "every weight is 0; allowed: numbers >= 0, at least one above 0",
+    ),
+    "believes a negative weight": (
+        "believes: {salience: {territory: 1, sanctions: 3}}",
+        "believes: {salience: {territory: -1, sanctions: 3}}",
+        "believes:",
+        "sides[0].negotiator.believes.salience.territory",
+        "-1 is out of range; allowed: a number in [0, 1e+06]",
+    ),
+    "approvers not a list": (
+        "    approvers:\n      - id: kyiv\n        name: Kyiv",
+        "    approvers: kyiv\n    extra:\n      - id: kyiv\n        name: Kyiv",
+        "approvers: kyiv",
+        "sides[0].approvers",
+        "allowed: a list of approvers, each a mapping with fields id, name, ideal",
+    ),
+    "approver without reservation": (
+        "        reservation: 0.5\n",
+        "",
+        "- id: kyiv",
+        "sides[0].approvers[0].reservation",
+        "required field is missing; allowed: a number in [0, 1)",
+    ),
+    "approver reservation out of range": (
+        "        reservation: 0.2",
+        "        reservation: 1.0",
+        "reservation: 1.0",
+        "sides[1].approvers[0].reservation",
+        "allowed: a number in [0, 1)",
+    ),
+    "approver missing an issue": (
+        "ideal: {territory: 1.0, sanctions: 0.5}",
+        "ideal: {territory: 1.0}",
+        "ideal: {territory: 1.0}",
+        "sides[1].approvers[0].ideal",
+        "no value for issue sanctions; allowed: a value for each issue id",
+    ),
+    "approver id taken by an actor": (
+        "      - id: duma",
+        "      - id: lavrov",
+        "- id: lavrov",
+        "sides[1].approvers[0].id",
+        "duplicate id 'lavrov'; allowed: an id no principal, negotiator, approver or contact",
+    ),
+    "approver unknown field": (
+        "        name: Kyiv",
+        "        name: Kyiv\n        softness: 0.2",
+        "softness: 0.2",
+        "sides[0].approvers[0].softness",
+        "unknown field 'softness'; allowed fields: id, name, ideal, salience, reservation",
+    ),
+    "contact id not a slug": (
+        "{id: prep_meeting, date: 2025-10-20, held: 0.5}",
+        "{id: Prep Meeting, date: 2025-10-20, held: 0.5}",
+        "Prep Meeting",
+        "contacts[1].id",
+        "allowed: a slug",
+    ),
+    "contact id taken": (
+        "{id: first_call, date: 2025-10-17}",
+        "{id: putin, date: 2025-10-17}",
+        "id: putin, date",
+        "contacts[0].id",
+        "duplicate id 'putin'",
+    ),
+    "contact id twice": (
+        "{id: first_call, date: 2025-10-17}",
+        "{id: prep_meeting, date: 2025-10-17}",
+        "{id: prep_meeting, date: 2025-10-20",
+        "contacts[1].id",
+        "duplicate id 'prep_meeting'",
+    ),
+    "held 0": (
+        "date: 2025-10-20, held: 0.5",
+        "date: 2025-10-20, held: 0",
+        "held: 0}",
+        "contacts[1].held",
+        "0 is out of range; allowed: a number in (0, 1]",
+    ),
+    "held above 1": (
+        "date: 2025-10-20, held: 0.5",
+        "date: 2025-10-20, held: 1.5",
+        "held: 1.5",
+        "contacts[1].held",
+        "allowed: a number in (0, 1]",
+    ),
+    "reviews_from dates reversed": (
+        "{dates: [2025-10-17, 2025-10-22]}",
+        "{dates: [2025-10-22, 2025-10-17]}",
+        "trump.reviews_from",
+        "uncertainty.trump.reviews_from.dates",
+        "2025-10-22 is after 2025-10-17; allowed: D1 <= D2",
+    ),
+    "reviews_from dates after the summit": (
+        "{dates: [2025-10-17, 2025-10-22]}",
+        "{dates: [2025-10-17, 2025-11-22]}",
+        "trump.reviews_from",
+        "uncertainty.trump.reviews_from.dates[1]",
+        "2025-11-22 is outside the talks; allowed: a date from start (2025-10-16) to the "
+        "summit (2025-10-26)",
+    ),
+    "reviews_from dates one date": (
+        "{dates: [2025-10-17, 2025-10-22]}",
+        "{dates: [2025-10-17]}",
+        "trump.reviews_from",
+        "uncertainty.trump.reviews_from.dates",
+        "1 given; allowed: [D1, D2]: two dates from start to the summit",
+    ),
+    "reviews_from without dates": (
+        "{dates: [2025-10-17, 2025-10-22]}",
+        "{uniform: [1, 6]}",
+        "trump.reviews_from",
+        "uncertainty.trump.reviews_from.uniform",
+        "uniform for trump.reviews_from; allowed: dates (two dates [D1, D2]) for "
+        "ACTOR.reviews_from, and only there",
+    ),
+    "dates on a number": (
+        "lavrov.reciprocity: {uniform: [0.0, 0.5]}",
+        "lavrov.reciprocity: {dates: [2025-10-17, 2025-10-22]}",
+        "lavrov.reciprocity",
+        "uncertainty.lavrov.reciprocity.dates",
+        "dates for lavrov.reciprocity; allowed: dates (two dates [D1, D2]) for ACTOR.reviews_from",
+    ),
+    "believes uncertainty form": (
+        "lavrov.believes.salience: {concentration: 20}",
+        "lavrov.believes.salience: {normal_sd: 0.1}",
+        "lavrov.believes.salience",
+        "uncertainty.lavrov.believes.salience.normal_sd",
+        "normal_sd for the vector path lavrov.believes.salience; allowed: concentration",
+    ),
+    "believes uncertainty on a principal beside a negotiator": (
+        "lavrov.believes.salience: {concentration: 20}",
+        "putin.believes.salience: {concentration: 20}",
+        "putin.believes.salience",
+        "uncertainty.putin.believes.salience",
+        "believes.salience belongs to putin's negotiator: use lavrov.believes.salience",
+    ),
+    "held uncertainty out of range": (
+        "prep_meeting.held: {uniform: [0.2, 0.8]}",
+        "prep_meeting.held: {uniform: [0.0, 0.8]}",
+        "prep_meeting.held",
+        "uncertainty.prep_meeting.held.uniform[0]",
+        "0.0 is out of range for prep_meeting.held; allowed: a number in (0, 1]",
+    ),
+    "unknown field of a contact path": (
+        "prep_meeting.held: {uniform: [0.2, 0.8]}",
+        "prep_meeting.date: {uniform: [0.2, 0.8]}",
+        "prep_meeting.date",
+        "uncertainty.prep_meeting.date",
+        "unknown field 'date' of contact prep_meeting; allowed: prep_meeting.held",
+    ),
+    "unknown field of an approver path": (
+        "kyiv.reservation: {normal_sd: 0.05}",
+        "kyiv.softness: {normal_sd: 0.05}",
+        "kyiv.softness",
+        "uncertainty.kyiv.softness",
+        "unknown field 'softness' of kyiv; allowed: kyiv.ideal, kyiv.salience, kyiv.reservation",
+    ),
+    "normal_sd around an unset mandate": (
+        "putin.meets_without_deal: {uniform: [0.3, 0.6]}",
+        "putin.mandate: {normal_sd: 0.05}",
+        "putin.mandate",
+        "uncertainty.putin.mandate.normal_sd",
+        "normal_sd around an unset mandate (it has no value to centre on); allowed: uniform, "
+        "or write putin's mandate",
+    ),
+    "consequence when": (
+        "{when: held, after_days: 2, text: photographs}",
+        "{when: happened, after_days: 2, text: photographs}",
+        "when: happened",
+        "consequences[1].when",
+        "allowed: one of summit, no_deal, held, cancelled",
+    ),
+    "consequence by with no_deal": (
+        "{when: no_deal, after_days: 1, text: talks go on}",
+        "{when: no_deal, by: us, after_days: 1, text: talks go on}",
+        "when: no_deal, by",
+        "consequences[0].by",
+        "'by' given with no_deal; allowed: 'by' only with cancelled or vetoed",
+    ),
+    "observed outcome": (
+        "  outcome: no_deal\n  date:",
+        "  outcome: collapsed\n  date:",
+        "outcome: collapsed",
+        "observed.outcome",
+        "allowed: one of summit, no_deal, cancelled, vetoed, deadline",
+    ),
+    "observed outcome missing": (
+        "  outcome: no_deal\n  date:",
+        "  date:",
+        "observed:",
+        "observed.outcome",
+        "required field is missing; allowed: one of summit, no_deal",
+    ),
+    "observed by with no_deal": (
+        "  outcome: no_deal\n  date:",
+        "  outcome: no_deal\n  by: us\n  date:",
+        "by: us",
+        "observed.by",
+        "'by' given with no_deal; allowed: 'by' only with cancelled or vetoed",
+    ),
+    "observed by an unknown side": (
+        "  outcome: no_deal\n  date:",
+        "  outcome: cancelled\n  by: usa\n  date:",
+        "by: usa",
+        "observed.by",
+        "unknown side 'usa'; allowed: one of us, russia",
+    ),
+    "observed window reversed": (
+        "date: [2025-10-26, 2025-10-27]",
+        "date: [2025-10-27, 2025-10-26]",
+        "date: [2025-10-27",
+        "observed.date",
+        "2025-10-27 is after 2025-10-26; allowed: one date, or a window [D1, D2] with D1 <= D2",
+    ),
+    "observed date not a date": (
+        "date: [2025-10-26, 2025-10-27]",
+        "date: late October",
+        "date: late October",
+        "observed.date",
+        "allowed: a date like 2025-10-16, or an inclusive window [D1, D2]",
+    ),
+    "observed date before start": (
+        "date: [2025-10-26, 2025-10-27]",
+        "date: 2025-10-01",
+        "date: 2025-10-01",
+        "observed.date",
+        "2025-10-01 is outside the scenario; allowed: a date from start (2025-10-16)",
+    ),
+    "observed sidelined unknown": (
+        "sidelined: [lavrov]",
+        "sidelined: [lavrof]",
+        "sidelined",
+        "observed.sidelined[0]",
+        "unknown negotiator 'lavrof'; allowed: one of rubio, lavrov",
+    ),
+    "observed sidelined twice": (
+        "sidelined: [lavrov]",
+        "sidelined: [lavrov, lavrov]",
+        "sidelined",
+        "observed.sidelined[1]",
+        "lavrov listed twice; allowed: each negotiator once",
+    ),
+    "observed unknown field": (
+        "  sidelined: [lavrov]",
+        "  sidelined: [lavrov]\n  winner: us",
+        "winner: us",
+        "observed.winner",
+        "unknown field 'winner'; allowed fields: outcome, by, date, sidelined, sources",
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "at", "field", "allowed"), CASES2.values(), ids=CASES2)
+def test_bad_schema_2_value_names_file_line_field_and_what_is_allowed(
+    tmp_path, old, new, at, field, allowed
+):
+    text = variant2(old, new)
+    error, file = error_for(text, tmp_path)
+    assert str(error).startswith(f"{file}:{line_of(text, at)}: {field}: "), str(error)
+    assert allowed in str(error)
+    assert "allowed" in error.message
+    assert (error.file, error.line, error.field) == (str(file), line_of(text, at), field)
+
+
+# A schema 1 file may not choose a schema 2 rule (design-schema2.md section 9).
+SCHEMA1_REFUSED = {
+    "clock": ("noise: 0.02", "noise: 0.02\nclock: calendar", "clock:", "clock", "contacts"),
+    "noise_model": (
+        "noise: 0.02",
+        "noise: 0.02\nnoise_model: perception",
+        "noise_model:",
+        "noise_model",
+        "judgement",
+    ),
+    "tactic": (
+        "      hawkishness: 0.2",
+        "      hawkishness: 0.2\n      tactic: tradeoff",
+        "tactic:",
+        "sides[1].negotiator.tactic",
+        "segment",
+    ),
+    "blame": (
+        "      sideline_below: 0.5",
+        "      sideline_below: 0.5\n      blame: pivotal",
+        "blame:",
+        "sides[1].principal.blame",
+        "always",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "field", "means"), SCHEMA1_REFUSED.values(), ids=SCHEMA1_REFUSED
+)
+def test_a_schema_1_file_may_not_choose_a_schema_2_rule(tmp_path, old, new, at, field, means):
+    text = variant(old, new)
+    error, file = error_for(text, tmp_path)
+    name = field.rsplit(".", 1)[-1]
+    assert str(error) == (
+        f"{file}:{line_of(text, at)}: {field}: set `schema: 2` to use {name}; allowed: "
+        f"`schema: 2`, or no {name} in a schema 1 file (schema 1 means {means})"
+    )
+    # the same file as schema 2 is valid
+    load_scenario_text = text.replace("schema: 1", "schema: 2")
+    parse_scenario(load_scenario_text)
+
+
+def test_a_schema_1_file_may_use_the_other_schema_2_fields():
+    # section 9: everything but clock, noise_model, tactic and blame
+    text = variant("      reservation: 0.4\n", "      reservation: 0.4\n      mandate: 0.3\n")
+    text = text.replace("  - date: 2025-10-20", "  - {id: second, held: 0.5, date: 2025-10-20}")
+    text += "observed: {outcome: cancelled, by: us, date: 2025-10-20}\n"
+    scenario = parse_scenario(text)
+    assert scenario.sides[1].principal.mandate == 0.3 and scenario.contacts[1].held == 0.5
+
+
+def test_a_mandate_needs_a_negotiator(tmp_path):
+    logroll = (Path(__file__).parent / "scenarios" / "logroll.yaml").read_text(encoding="utf-8")
+    text = logroll.replace(
+        "      reservation: 0.2\n", "      reservation: 0.2\n      mandate: 0.1\n", 1
+    )
+    error, file = error_for(text, tmp_path)
+    assert str(error) == (
+        f"{file}:{line_of(text, 'mandate: 0.1')}: sides[0].principal.mandate: mandate on "
+        "principal trump, whose side has no negotiator; allowed: a mandate only on a side "
+        "with a negotiator (a principal negotiating for itself negotiates to its true "
+        "reservation)"
+    )
+
+
+def test_schema_2_bad_input_on_the_command_line_exits_2(tmp_path, capsys):
+    from summitsim.cli import main
+
+    file = tmp_path / "bad.yaml"
+    file.write_text(variant2("tactic: segment", "tactic: greedy"), encoding="utf-8")
+    for command in ("validate", "run"):
+        assert main([command, str(file)]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"summitsim {command}: error: {file}:{line_of(SCHEMA2, 'tactic: segment')}: "
+            "sides[0].negotiator.tactic: got the string 'greedy'; allowed: one of segment, "
+            "tradeoff\n"
+        )

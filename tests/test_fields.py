@@ -27,7 +27,10 @@ SECTIONS = {
     "principal": [schema.Principal],
     "negotiator": [schema.Negotiator, schema.Principal],
     "scenario": [schema.Scenario],
+    "contact": [schema.Contact],
 }
+#: The rows written as numbers (``reviews_from`` is a date, ``believes`` a mapping).
+NUMBER_ROWS = [f for f in fields.FIELDS if f.written == "number"]
 
 
 def _bare(annotation: Any) -> Any:
@@ -52,9 +55,12 @@ def _numeric_fields(model: type) -> set[str]:
 
 
 def test_the_schema_has_exactly_the_fields_of_the_table():
-    for model in (schema.Principal, schema.Negotiator, schema.Scenario):
-        rows = {f.name for f in fields.FIELDS if model in SECTIONS[f.role]}
+    for model in (schema.Principal, schema.Negotiator, schema.Scenario, schema.Contact):
+        rows = {f.name for f in NUMBER_ROWS if model in SECTIONS[f.role]}
         assert _numeric_fields(model) == rows, model.__name__
+    assert _numeric_fields(schema.Approver) == {f.name for f in fields.FIELDS if f.approver}
+    assert _numeric_fields(schema.Beliefs) == {"salience"}  # the row ``believes``
+    assert fields.DATE_FIELDS == ("reviews_from",) and fields.LATE_ISSUE_FIELDS == ("believes",)
 
 
 def test_the_schema_defaults_are_the_table_defaults():
@@ -62,6 +68,9 @@ def test_the_schema_defaults_are_the_table_defaults():
         info = SECTIONS[field.role][0].model_fields[field.name]
         if field.default is None:
             assert info.is_required(), field.name
+        elif math.isnan(field.default) or field.written != "number":
+            # unset in the file (None); the vector holds NaN, or the day of start
+            assert info.default is None and (field.unset or field.written == "date"), field.name
         else:
             assert info.default == field.default, field.name
     # a principal standing in for its negotiator gets the negotiator fields' defaults
@@ -81,6 +90,12 @@ def _probe(field: fields.NumericField, value: float) -> bool:
     data["uncertainty"] = {}
     if field.role == "scenario":
         data[field.name] = value
+    elif field.role == "contact":
+        data["contacts"][0][field.name] = value
+    elif field.name == "believes":
+        data["sides"][1]["negotiator"]["believes"] = {
+            "salience": {"territory": value, "ceasefire": 0.5}
+        }
     else:
         holder = data["sides"][1][field.role]  # russia: putin and lavrov
         if field.per_issue:  # one issue's value (all-zero weights are refused anyway)
@@ -94,7 +109,9 @@ def _probe(field: fields.NumericField, value: float) -> bool:
     return True
 
 
-@pytest.mark.parametrize("field", fields.FIELDS, ids=lambda f: f.name)
+@pytest.mark.parametrize(
+    "field", [f for f in fields.FIELDS if f.written != "date"], ids=lambda f: f.name
+)
 def test_every_range_is_the_schema_range(field):
     bounds, tiny = field.range, 1e-9
     probes = [bounds.low - tiny, bounds.low, bounds.low + tiny, 0.5, 2.0, 1e7]
@@ -117,7 +134,13 @@ def test_the_ranges_by_hand():
         "sideline_below": "a number in [0, 1]",
         "concession": "a number > 0",
         "hawkishness": "a number in [0, 1]",
+        "reciprocity": "a number in [0, 1]",
+        "mandate": "a number in [0, 1)",
+        "meets_without_deal": "a number in [0, 1]",
+        "reviews_from": "a number in [0, 36500]",  # whole days since start
+        "believes": "a number in [0, 1e+06]",
         "noise": "a number >= 0",
+        "held": "a number in (0, 1]",
     }
     assert {name: bounds.text() for name, bounds in fields.RANGES.items()} == expected
 
@@ -126,14 +149,16 @@ def test_the_layout_is_the_documented_one():
     # arrays.py's docstring: "[ideal (K), salience (K), reservation, ...]" then "noise"
     written = re.search(r"``\[(.*?)\]``", " ".join(arrays.__doc__.split())).group(1)
     documented = [name.split(" (")[0] for name in written.split(", ")]
-    assert documented == [*fields.ISSUE_FIELDS, *fields.SIDE_FIELDS]
+    assert documented == [*fields.ISSUE_FIELDS, *fields.SIDE_FIELDS, *fields.LATE_ISSUE_FIELDS]
     assert fields.SCENARIO_FIELDS == ("noise",)
     for name in fields.SIDE_FIELDS:
         assert getattr(arrays, name.upper()) == fields.SIDE_FIELDS.index(name)
-    # base.yaml by hand: K = 2, so a side is 2 + 2 + 8 = 12 entries and noise is entry 24
+    # base.yaml by hand: K = 2, so a side is 2 + 2 + 8 + 4 + 2 = 18 entries, noise is entry
+    # 36, then the two contacts' held probabilities
     vector = arrays.nominal_vector(BASE)
-    assert vector.shape == (25,) and arrays.noise_offset(2) == 24
-    russia = 12
+    assert vector.shape == (39,) and arrays.noise_offset(2) == 36
+    np.testing.assert_array_equal(vector[37:], [1.0, 1.0])
+    russia = 18
     np.testing.assert_array_equal(vector[russia : russia + 2], [1.0, 1.0])  # putin's ideal
     np.testing.assert_array_equal(vector[russia + 2 : russia + 4], [0.5, 0.5])  # salience
     assert vector[russia + 4 + arrays.RESERVATION] == 0.4
@@ -141,7 +166,13 @@ def test_the_layout_is_the_documented_one():
     assert vector[russia + 4 + arrays.TRUST_LOSS] == 0.4
     assert vector[russia + 4 + arrays.CONCESSION] == 0.5  # lavrov's
     assert vector[russia + 4 + arrays.HAWKISHNESS] == 0.2
-    assert vector[24] == 0.02  # noise
+    assert vector[36] == 0.02  # noise
+    assert vector[russia + 4 + arrays.RECIPROCITY] == 0.0
+    assert np.isnan(vector[russia + 4 + arrays.MANDATE])  # unset: the trial's reservation
+    assert np.isnan(vector[russia + 4 + arrays.MEETS_WITHOUT_DEAL])  # null
+    assert vector[4 + arrays.REVIEWS_FROM] == 4.0  # trump reviews from 20 October: day 4
+    assert vector[russia + 4 + arrays.REVIEWS_FROM] == 0.0  # the default: start
+    assert np.isnan(vector[russia + 16 : russia + 18]).all()  # no belief: the truth
     for text in scalar_paths(BASE):
         path = resolve(BASE, text)
         index, width = arrays.path_offset(path, BASE.issue_ids)
@@ -153,7 +184,11 @@ def test_the_agents_are_built_with_the_table_fields():
     model = SummitModel(BASE)
     for j, principal in enumerate(model.principals):
         for name in fields.PRINCIPAL_FIELDS:
-            assert getattr(principal, name) == getattr(BASE.sides[j].principal, name)
+            written = getattr(BASE.sides[j].principal, name)
+            if written is None:  # unset (mandate, meets_without_deal): NaN in the vector
+                assert math.isnan(getattr(principal, name)), name
+            else:
+                assert getattr(principal, name) == written, name
         for name in fields.NEGOTIATOR_FIELDS:
             assert getattr(model.negotiators[j], name) == BASE.negotiator_value(j, name)
     scalars = dict.fromkeys(fields.PRINCIPAL_FIELDS[1:], 0.5)
@@ -171,10 +206,13 @@ def test_the_paths_are_the_table_fields():
         "trust",
         "trust_loss",
         "sideline_below",
+        "mandate",
+        "meets_without_deal",
     )
-    assert fields.NEGOTIATOR_FIELDS == ("concession", "hawkishness")
+    assert fields.NEGOTIATOR_FIELDS == ("concession", "hawkishness", "reciprocity")
     assert fields.ISSUE_FIELDS == ("ideal", "salience")
-    # noise, then per side 6 principal fields, 2 x 2 issue values and 2 negotiator fields
+    # noise, then per side 6 principal fields, 2 x 2 issue values and 2 negotiator fields:
+    # a schema 1 file lists no schema 2 field
     found = scalar_paths(BASE)
     assert len(found) == 1 + 2 * (6 + 4 + 2)
     for text in found:
@@ -210,7 +248,7 @@ def test_every_slider_comes_from_the_table():
         assert value == get_value(scenario, resolve(scenario, text))  # the file's value
         assert (low, high, step) == (row.slider.low, row.slider.high, row.slider.step)
         assert row.range.contains(low) and row.range.contains(high), text
-    with_slider = {f.name for f in fields.FIELDS if f.slider is not None}
+    with_slider = {f.name for f in fields.FIELDS if f.slider is not None and f.since == 1}
     assert {resolve(scenario, text).field for text in sliders} == with_slider
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summitsim.scenario import ScenarioError, parse_scenario
+from summitsim.scenario import ScenarioError, load_scenario, parse_scenario
 from summitsim.scenario.overrides import with_values
 from summitsim.scenario.paths import (
     get_value,
@@ -91,8 +91,9 @@ def test_principal_carries_negotiator_fields_without_a_negotiator():
         (
             "putn.softness",
             (
-                "unknown actor 'putn'; allowed: noise, ACTOR.FIELD, ACTOR.ideal.ISSUE or "
-                "ACTOR.salience.ISSUE with ACTOR one of trump, rubio, putin, lavrov"
+                "unknown actor 'putn'; allowed: noise, ACTOR.FIELD, ACTOR.ideal.ISSUE, "
+                "ACTOR.salience.ISSUE, ACTOR.believes.salience[.ISSUE] or CONTACT.held with "
+                "ACTOR one of trump, rubio, putin, lavrov"
             ),
         ),
         (
@@ -101,7 +102,6 @@ def test_principal_carries_negotiator_fields_without_a_negotiator():
         ),
         ("putin.concession", "concession belongs to putin's negotiator: use lavrov.concession"),
         ("lavrov.softness", "allowed: lavrov.concession, lavrov.hawkishness"),
-        ("putin.reviews_from", "reviews_from is a date, not a numeric parameter"),
         (
             "putin.ideal.peace",
             (
@@ -317,3 +317,107 @@ def test_with_values_then_get_value_round_trips(data):
     path, value = data.draw(scalar_assignment(scenario))
     changed = with_values(scenario, {path.text: value})
     assert get_value(changed, resolve(changed, path.text)) == value
+
+
+# -- schema 2 paths (design-schema2.md; the project's arrays, section A) -------------------
+
+SCHEMA2 = load_scenario(Path(__file__).parent / "scenarios" / "schema2_all.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "side", "field", "issue", "value", "offset"),
+    [
+        ("lavrov.reciprocity", "negotiator", 1, "reciprocity", None, 0.0, (30, 1)),
+        ("rubio.reciprocity", "negotiator", 0, "reciprocity", None, 0.25, (12, 1)),
+        ("trump.mandate", "principal", 0, "mandate", None, 0.3, (13, 1)),
+        ("putin.mandate", "principal", 1, "mandate", None, 0.35, (31, 1)),  # unset: r
+        ("trump.meets_without_deal", "principal", 0, "meets_without_deal", None, 0.5, (14, 1)),
+        ("trump.reviews_from", "principal", 0, "reviews_from", None, 2.0, (15, 1)),
+        ("rubio.believes.salience", "negotiator", 0, "believes", None, [1.0, 3.0], (16, 2)),
+        (
+            "rubio.believes.salience.sanctions",
+            "negotiator",
+            0,
+            "believes",
+            "sanctions",
+            3.0,
+            (17, 1),
+        ),
+        # unwritten: lavrov reads trump's own (raw) salience
+        ("lavrov.believes.salience", "negotiator", 1, "believes", None, [3.0, 1.0], (34, 2)),
+        ("prep_meeting.held", "contact", None, "held", None, 0.5, (38, 1)),
+        ("first_call.held", "contact", None, "held", None, 1.0, (37, 1)),
+        ("kyiv.reservation", "approver", 0, "reservation", None, 0.5, (44, 1)),
+        ("kyiv.ideal.territory", "approver", 0, "ideal", "territory", 0.0, (40, 1)),
+        ("duma.salience", "approver", 1, "salience", None, [1.0, 3.0], (47, 2)),
+        ("duma.ideal.sanctions", "approver", 1, "ideal", "sanctions", 0.5, (46, 1)),
+    ],
+)
+def test_schema_2_paths_resolve(text, role, side, field, issue, value, offset):
+    from summitsim import arrays
+
+    path = resolve(SCHEMA2, text)
+    assert (path.role, path.side, path.field, path.issue) == (role, side, field, issue)
+    assert get_value(SCHEMA2, path) == value
+    assert (
+        arrays.path_offset(path, SCHEMA2.issue_ids, SCHEMA2.contact_ids, list(SCHEMA2.approvers))
+        == offset
+    )
+
+
+def test_an_unset_meeting_threshold_is_nan_and_not_listed():
+    assert math.isnan(get_value(SCHEMA2, resolve(SCHEMA2, "putin.meets_without_deal")))
+    listed = scalar_paths(SCHEMA2)
+    assert "putin.meets_without_deal" not in listed and "trump.meets_without_deal" in listed
+    assert {"lavrov.reciprocity", "putin.mandate", "prep_meeting.held"} <= set(listed)
+    assert {"kyiv.reservation", "duma.ideal.territory"} <= set(listed)
+    assert "trump.reviews_from" not in listed  # a date, not a number to vary
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("prep_meeting.label", "unknown field 'label' of contact prep_meeting"),
+        ("kyiv.softness", "allowed: kyiv.ideal, kyiv.salience, kyiv.reservation"),
+        ("lavrov.believes.weights", "allowed: lavrov.believes.salience[.ISSUE]"),
+        ("lavrov.believes", "lavrov.believes holds only salience"),
+        ("rubio.believes.salience.peace", "allowed: rubio.believes.salience.ISSUE with ISSUE"),
+        ("putin.believes.salience", "use lavrov.believes.salience"),
+        ("nobody.held", "with ACTOR one of trump, rubio, putin, lavrov, kyiv, duma, first_call"),
+    ],
+)
+def test_schema_2_paths_refused(text, says):
+    with pytest.raises(ScenarioError) as caught:
+        resolve(SCHEMA2, text)
+    assert says in caught.value.message
+
+
+def test_a_mandate_path_needs_a_negotiator():
+    solo = SOLO  # putin negotiates for himself
+    with pytest.raises(ScenarioError, match="putin's side has no negotiator, so no mandate"):
+        resolve(solo, "putin.mandate")
+
+
+def test_with_values_sets_schema_2_paths():
+    changed = with_values(
+        SCHEMA2,
+        {
+            "lavrov.reciprocity": 0.4,
+            "putin.mandate": 0.2,
+            "prep_meeting.held": 0.9,
+            "kyiv.reservation": 0.6,
+            "duma.ideal.territory": 0.7,
+            "lavrov.believes.salience.territory": 2.0,  # unwritten: starts from trump's
+        },
+    )
+    assert changed.sides[1].negotiator.reciprocity == 0.4
+    assert changed.sides[1].principal.mandate == 0.2
+    assert changed.contacts[1].held == 0.9
+    assert changed.sides[0].approvers[0].reservation == 0.6
+    assert changed.sides[1].approvers[0].ideal["territory"] == 0.7
+    assert changed.sides[1].negotiator.believes.salience == {"territory": 2.0, "sanctions": 1.0}
+    assert changed.observed == SCHEMA2.observed  # the window survives the round trip
+    with pytest.raises(ScenarioError, match="reviews_from is a date, not a number to set"):
+        with_values(SCHEMA2, {"trump.reviews_from": 3.0})
+    with pytest.raises(ScenarioError, match=r"allowed: a number in \(0, 1\]"):
+        with_values(SCHEMA2, {"prep_meeting.held": 0.0})

@@ -2,18 +2,33 @@
 
 Every numeric parameter of a trial lives in one flat float64 vector, laid out per side
 (A, the first side listed, then B) as ``[ideal (K), salience (K), reservation, softness,
-patience, trust, trust_loss, sideline_below, concession, hawkishness]`` followed by the
-scenario's ``noise``: the order of the table of fields (:mod:`summitsim.scenario.fields`),
-per-issue fields, then a side's scalars, then the scenario's fields. Salience is
-normalised to sum 1 here, once. A side without a negotiator carries its principal's
-concession and hawkishness (default 1 and 0).
+patience, trust, trust_loss, sideline_below, concession, hawkishness, reciprocity,
+mandate, meets_without_deal, reviews_from, believes (K)]`` followed by the scenario's
+``noise``, then each contact's ``held`` probability (T values), then per approver (side
+A's first, in file order) ``ideal (K), salience (K), reservation``: the order of the table
+of fields (:mod:`summitsim.scenario.fields`). The schema 1 entries of a side come first,
+so they keep their positions relative to the side. Salience (a principal's, an
+approver's, a written belief) is normalised to sum 1 here, once. A side without a
+negotiator carries its principal's negotiator fields (defaults 1, 0 and 0). NaN means
+unset: ``mandate`` (the trial's reservation), ``meets_without_deal`` (null), ``believes``
+(the other principal's salience of the trial). ``reviews_from`` is whole days since
+``start``.
+
+Settings that choose a rule are integers beside the vector (:class:`ScenarioArrays`):
+``clock`` (0 contacts, 1 calendar), ``noise_model`` (0 judgement, 1 perception), per
+side ``tactic`` (0 segment, 1 tradeoff) and ``blame`` (0 always, 1 pivotal): the index of
+the choice in :data:`summitsim.scenario.fields.SETTINGS`.
 
 The ``uncertainty`` block becomes a table of forms (see :mod:`summitsim.draws`) acting on
 slices of that vector.
+
+Until the drivers read the schema 2 arrays, :func:`compile_scenario` refuses a scenario
+that uses them (:func:`refuse_schema_2`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,12 +36,18 @@ from numba import njit
 
 from summitsim import draws
 from summitsim.scenario.fields import (
+    APPROVER_FIELDS,
+    BY_NAME,
+    CONTACT_FIELDS,
     ISSUE_FIELDS,
+    LATE_ISSUE_FIELDS,
     NEGOTIATOR_FIELDS,
     PRINCIPAL_FIELDS,
     SCENARIO_FIELDS,
+    SETTING_BY_NAME,
     SIDE_FIELDS,
 )
+from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.paths import ParameterPath, resolve
 from summitsim.scenario.schema import Scenario
 
@@ -40,12 +61,21 @@ TRUST_LOSS = SIDE_FIELDS.index("trust_loss")
 SIDELINE_BELOW = SIDE_FIELDS.index("sideline_below")
 CONCESSION = SIDE_FIELDS.index("concession")
 HAWKISHNESS = SIDE_FIELDS.index("hawkishness")
+RECIPROCITY = SIDE_FIELDS.index("reciprocity")
+MANDATE = SIDE_FIELDS.index("mandate")
+MEETS_WITHOUT_DEAL = SIDE_FIELDS.index("meets_without_deal")
+REVIEWS_FROM = SIDE_FIELDS.index("reviews_from")
 #: The index of the noise sd among the scenario's fields, which follow both sides.
 NOISE = SCENARIO_FIELDS.index("noise")
 
-_PER_ISSUE = len(ISSUE_FIELDS)
+_EARLY_PER_ISSUE = len(ISSUE_FIELDS)
+_PER_ISSUE = _EARLY_PER_ISSUE + len(LATE_ISSUE_FIELDS)
 _SIDE_SCALARS = len(SIDE_FIELDS)
 _SIDES = 2
+_APPROVER_PER_ISSUE = sum(name in ISSUE_FIELDS for name in APPROVER_FIELDS)
+_APPROVER_SCALARS = len(APPROVER_FIELDS) - _APPROVER_PER_ISSUE
+_SCENARIO_SCALARS = len(SCENARIO_FIELDS)
+_CONTACT_SCALARS = len(CONTACT_FIELDS)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -62,7 +92,13 @@ def side_offset(side: int, issues: int) -> int:
 
 def field_offset(side: int, field: str, issues: int) -> int:
     """Index of a side's scalar ``field`` (one of :data:`SIDE_FIELDS`)."""
-    return side_offset(side, issues) + _PER_ISSUE * issues + SIDE_FIELDS.index(field)
+    return side_offset(side, issues) + _EARLY_PER_ISSUE * issues + SIDE_FIELDS.index(field)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def believes_offset(side: int, issues: int) -> int:
+    """Index of side ``side``'s belief of the other principal's salience (K entries)."""
+    return side_offset(side, issues) + _EARLY_PER_ISSUE * issues + _SIDE_SCALARS
 
 
 def scenario_field_offset(field: str, issues: int) -> int:
@@ -74,6 +110,24 @@ def scenario_field_offset(field: str, issues: int) -> int:
 def noise_offset(issues: int) -> int:
     """Index of the noise sd, after both sides."""
     return _SIDES * side_width(issues) + NOISE
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def held_offset(issues: int) -> int:
+    """Index of contact 0's ``held`` probability, after the scenario's fields."""
+    return _SIDES * side_width(issues) + _SCENARIO_SCALARS
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def approver_width(issues: int) -> int:
+    """Entries of one approver: ideal (K), salience (K), reservation."""
+    return _APPROVER_PER_ISSUE * issues + _APPROVER_SCALARS
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def approver_offset(approver: int, issues: int, contacts: int) -> int:
+    """Index of approver ``approver``'s ideal (approvers in file order, side A's first)."""
+    return held_offset(issues) + _CONTACT_SCALARS * contacts + approver * approver_width(issues)
 
 
 @dataclass(frozen=True)
@@ -95,34 +149,83 @@ class UncertaintyTable:
 @dataclass(frozen=True)
 class ScenarioArrays:
     """Everything a trial needs, as numbers: ``K`` issues, ``T`` contacts, the first mover,
-    the nominal flat vector, which side reviews after which contact and the uncertainty."""
+    the nominal flat vector, which side reviews after which contact and the uncertainty;
+    schema 2: the settings' codes, the days of the contacts and the summit, and the side
+    of each approver."""
 
     issues: int
     contacts: int
     first: int
     nominal: np.ndarray  # (P,) float64
-    reviewed: np.ndarray  # (T, 2) bool: contact t is on or after side j's reviews_from
+    reviewed: np.ndarray  # (T, 2) bool: contact t is on or after side j's nominal reviews_from
     has_negotiator: np.ndarray  # (2,) bool
     uncertainty: UncertaintyTable
+    schema: int
+    clock: int  # 0 contacts, 1 calendar
+    noise_model: int  # 0 judgement, 1 perception
+    tactic: np.ndarray  # (2,) int64: 0 segment, 1 tradeoff
+    blame: np.ndarray  # (2,) int64: 0 always, 1 pivotal
+    contact_day: np.ndarray  # (T,) int64: days since start
+    summit_day: int  # days from start to the summit
+    approver_side: np.ndarray  # (n,) int64: the side of each approver
+    summit_round: bool  # some principal may meet without a deal: noise row T exists
+
+    @property
+    def approvers(self) -> int:
+        """The number of approvers, both sides."""
+        return int(self.approver_side.shape[0])
+
+    @property
+    def noise_shape(self) -> tuple[int, int]:
+        """(rows, slots) of a trial's noise matrix (:func:`summitsim.draws.noise_matrix`)."""
+        return (
+            draws.noise_rows(self.contacts, self.summit_round),
+            draws.noise_slots(self.approvers),
+        )
 
 
-def path_offset(path: ParameterPath, issue_ids: list[str]) -> tuple[int, int]:
+def path_offset(
+    path: ParameterPath,
+    issue_ids: list[str],
+    contact_ids: list[str | None] | None = None,
+    approver_ids: list[str] | None = None,
+) -> tuple[int, int]:
     """(index, width) of a parameter path in the flat vector of a scenario whose issues are
-    ``issue_ids``."""
+    ``issue_ids`` (and, for a contact's or an approver's path, whose contacts and
+    approvers have these ids, in layout order)."""
     issues = len(issue_ids)
     if path.role == "scenario":
         return scenario_field_offset(path.field, issues), 1
-    base = side_offset(path.side, issues)
-    if path.field in ISSUE_FIELDS:
+    contact_ids = contact_ids or []
+    if path.role == "contact":
+        return held_offset(issues) + contact_ids.index(path.actor), 1
+    if path.role == "approver":
+        base = approver_offset((approver_ids or []).index(path.actor), issues, len(contact_ids))
+        if path.field not in ISSUE_FIELDS:
+            return base + _APPROVER_PER_ISSUE * issues, 1
         start = base + issues * ISSUE_FIELDS.index(path.field)
-        if path.issue is None:
-            return start, issues
-        return start + issue_ids.index(path.issue), 1
-    return field_offset(path.side, path.field, issues), 1
+    elif path.field in LATE_ISSUE_FIELDS:
+        start = believes_offset(path.side, issues)
+    elif path.field in ISSUE_FIELDS:
+        start = side_offset(path.side, issues) + issues * ISSUE_FIELDS.index(path.field)
+    else:
+        return field_offset(path.side, path.field, issues), 1
+    if path.issue is None:
+        return start, issues
+    return start + issue_ids.index(path.issue), 1
+
+
+def _offset(scenario: Scenario, path: ParameterPath) -> tuple[int, int]:
+    return path_offset(path, scenario.issue_ids, scenario.contact_ids, list(scenario.approvers))
+
+
+def _set_or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
 
 
 def nominal_vector(scenario: Scenario) -> np.ndarray:
-    """The flat parameter vector of a scenario, every value as written (salience normalised)."""
+    """The flat parameter vector of a scenario, every value as written (salience normalised,
+    NaN for an unset field)."""
     issue_ids = scenario.issue_ids
     values: list[float] = []
     for j, side in enumerate(scenario.sides):
@@ -130,35 +233,75 @@ def nominal_vector(scenario: Scenario) -> np.ndarray:
         # in the order of ISSUE_FIELDS: ideal as written, salience normalised
         values += [principal.ideal[k] for k in issue_ids]
         values += principal.weights(issue_ids)
-        values += [getattr(principal, name) for name in PRINCIPAL_FIELDS]
-        values += [scenario.negotiator_value(j, name) for name in NEGOTIATOR_FIELDS]
+        scalars = {name: _set_or_nan(getattr(principal, name)) for name in PRINCIPAL_FIELDS}
+        scalars |= {name: scenario.negotiator_value(j, name) for name in NEGOTIATOR_FIELDS}
+        scalars["reviews_from"] = float(scenario.day(scenario.reviews_from(j)))
+        values += [scalars[name] for name in SIDE_FIELDS]
+        believed = scenario.believed_salience(j)
+        values += [math.nan] * len(issue_ids) if believed is None else believed
     values += [getattr(scenario, name) for name in SCENARIO_FIELDS]
+    values += [getattr(contact, name) for name in CONTACT_FIELDS for contact in scenario.contacts]
+    for _, approver in scenario.approvers.values():
+        values += [approver.ideal[k] for k in issue_ids]
+        values += approver.weights(issue_ids)
+        values += [approver.reservation]
     return np.array(values, dtype=np.float64)
 
 
-def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
-    """Compile ``scenario.uncertainty`` (in file order) into an :class:`UncertaintyTable`."""
-    issues = len(scenario.issues)
+Row = tuple[int, int, int, float, float, float]
+
+
+def _rows(scenario: Scenario, text: str) -> tuple[list[Row], int | None]:
+    """The table rows of one ``uncertainty`` entry, and the start of the weights it leaves
+    to renormalise (a scalar draw on one issue's salience or belief), if any."""
     codes = {"uniform": draws.UNIFORM, "normal_sd": draws.NORMAL, "lognormal_sd": draws.LOGNORMAL}
-    rows: list[tuple[int, int, int, float, float, float]] = []
+    spec, path = scenario.uncertainty[text], resolve(scenario, text)
+    index, width = _offset(scenario, path)
+    low, high = path.clip(path.low), path.clip(path.high)
+    if spec.dates is not None:  # whole days, both ends included
+        first, last = (float(scenario.day(day)) for day in spec.dates)
+        return [(draws.UNIFORM_DAY, index, 1, 0.0, first, last)], None
+    if spec.concentration is not None:
+        form = draws.BETA if path.field == "ideal" else draws.DIRICHLET
+        return [(form, index, width, spec.concentration, low, high)], None
+    if spec.uniform is not None:
+        row = (draws.UNIFORM, index, 1, 0.0, *spec.uniform)
+    else:
+        form_name = "normal_sd" if spec.normal_sd is not None else "lognormal_sd"
+        row = (codes[form_name], index, 1, getattr(spec, form_name), low, high)
+    weights = path.field in ("salience", *LATE_ISSUE_FIELDS)
+    return [row], (index - scenario.issue_ids.index(path.issue) if weights else None)
+
+
+def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
+    """Compile ``scenario.uncertainty`` into an :class:`UncertaintyTable`: the entries in
+    file order, then the renormalisations of weights drawn issue by issue, then the
+    entries on beliefs (``ACTOR.believes.salience``), so that a belief follows the other
+    principal's drawn salience. An unwritten belief is first copied from the other
+    principal's salience of the trial (``COPY``), then drawn around it."""
+    issues = len(scenario.issues)
+    rows: list[Row] = []
     renormalise: set[int] = set()
-    for text, spec in scenario.uncertainty.items():
+    belief_rows: list[Row] = []
+    copied: set[int] = set()
+    for text in scenario.uncertainty:
         path = resolve(scenario, text)
-        index, width = path_offset(path, scenario.issue_ids)
-        low, high = path.clip(path.low), path.clip(path.high)
-        if spec.concentration is not None:
-            form = draws.BETA if path.field == "ideal" else draws.DIRICHLET
-            rows.append((form, index, width, spec.concentration, low, high))
+        found, weights = _rows(scenario, text)
+        if path.field not in LATE_ISSUE_FIELDS:
+            rows += found
+            if weights is not None:
+                renormalise.add(weights)
             continue
-        if spec.uniform is not None:
-            low, high = spec.uniform
-            rows.append((draws.UNIFORM, index, 1, 0.0, low, high))
-        else:
-            form_name = "normal_sd" if spec.normal_sd is not None else "lognormal_sd"
-            rows.append((codes[form_name], index, 1, getattr(spec, form_name), low, high))
-        if path.field == "salience":
-            renormalise.add(side_offset(path.side, issues) + issues)
+        start = believes_offset(path.side, issues)
+        if scenario.believed_salience(path.side) is None and start not in copied:
+            source = side_offset(1 - path.side, issues) + issues  # the other's salience
+            belief_rows.append((draws.COPY, start, issues, 0.0, float(source), float(source)))
+            copied.add(start)
+        belief_rows += found
+        if weights is not None:
+            belief_rows.append((draws.NORMALISE, start, issues, 0.0, 0.0, 0.0))
     rows += [(draws.NORMALISE, at, issues, 0.0, 0.0, 0.0) for at in sorted(renormalise)]
+    rows += belief_rows
     columns = list(zip(*rows)) if rows else [()] * 6
     return UncertaintyTable(
         form=np.array(columns[0], dtype=np.int64),
@@ -170,15 +313,24 @@ def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
     )
 
 
-def compile_scenario(scenario: Scenario) -> ScenarioArrays:
-    """The arrays of a validated scenario."""
+def _code(scenario: Scenario, name: str, side: int | None = None) -> int:
+    return SETTING_BY_NAME[name].code(scenario.setting(name, side))
+
+
+def scenario_arrays(scenario: Scenario) -> ScenarioArrays:
+    """The arrays of a validated scenario, schema 1 or 2."""
     reviewed = np.array(
         [
             [contact.date >= scenario.reviews_from(j) for j in range(2)]
             for contact in scenario.contacts
         ],
         dtype=np.bool_,
-    )
+    ).reshape(len(scenario.contacts), 2)
+    meets = [
+        side.principal.meets_without_deal is not None
+        or f"{side.principal.id}.meets_without_deal" in scenario.uncertainty
+        for side in scenario.sides
+    ]
     return ScenarioArrays(
         issues=len(scenario.issues),
         contacts=len(scenario.contacts),
@@ -187,24 +339,110 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         reviewed=reviewed,
         has_negotiator=np.array([side.negotiator is not None for side in scenario.sides]),
         uncertainty=uncertainty_table(scenario),
+        schema=scenario.schema_version,
+        clock=_code(scenario, "clock"),
+        noise_model=_code(scenario, "noise_model"),
+        tactic=np.array([_code(scenario, "tactic", j) for j in range(2)], dtype=np.int64),
+        blame=np.array([_code(scenario, "blame", j) for j in range(2)], dtype=np.int64),
+        contact_day=np.array([scenario.day(c.date) for c in scenario.contacts], dtype=np.int64),
+        summit_day=scenario.day(scenario.summit),
+        approver_side=np.array([j for j, _ in scenario.approvers.values()], dtype=np.int64),
+        summit_round=any(meets),
     )
+
+
+def compile_scenario(scenario: Scenario) -> ScenarioArrays:
+    """The arrays of a validated scenario, for the drivers: refused while they cannot
+    simulate what it uses (:func:`refuse_schema_2`)."""
+    refuse_schema_2(scenario)  # delete this line once the drivers read the schema 2 arrays
+    return scenario_arrays(scenario)
 
 
 def trial_inputs(
     arrays: ScenarioArrays, key: np.ndarray, trial: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Parameters (flat vector) and standard-normal noise (T x 6) of trial ``trial`` of the
-    block keyed ``key``: exactly what the kernel draws for that trial."""
+    """Parameters (flat vector) and standard-normal noise (rows x slots of
+    :attr:`ScenarioArrays.noise_shape`; T x 6 in schema 1) of trial ``trial`` of the block
+    keyed ``key``: exactly what the kernel draws for that trial."""
     trial_key = draws.trial_key(key, trial)
     params = np.empty_like(arrays.nominal)
     draws.draw_parameters(arrays.nominal, *arrays.uncertainty.columns(), trial_key, params)
-    noise = np.empty((arrays.contacts, draws.NOISE_SLOTS))
-    draws.noise_matrix(trial_key, arrays.contacts, noise)
+    noise = np.empty(arrays.noise_shape)
+    draws.noise_matrix(trial_key, noise.shape[0], noise)
     return params, noise
 
 
+def trial_held(
+    arrays: ScenarioArrays, params: np.ndarray, key: np.ndarray, trial: int
+) -> np.ndarray:
+    """Which contacts trial ``trial`` of the block keyed ``key`` holds, given its drawn
+    ``params`` (design-schema2.md section 8: one draw per contact, after the uncertainty)."""
+    trial_key = draws.trial_key(key, trial)
+    at = held_offset(arrays.issues)
+    return np.array(
+        [draws.contact_held(trial_key, t, params[at + t]) for t in range(arrays.contacts)],
+        dtype=np.bool_,
+    )
+
+
 def nominal_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
-    """The nominal run's inputs: every value as written and no noise."""
+    """The nominal run's inputs: every value as written and no noise (a nominal run holds
+    every contact)."""
     params = arrays.nominal.copy()
     params[noise_offset(arrays.issues)] = 0.0
-    return params, np.zeros((arrays.contacts, draws.NOISE_SLOTS))
+    return params, np.zeros(arrays.noise_shape)
+
+
+#: What the drivers say of a scenario that uses what they cannot yet simulate.
+NOT_SIMULATED = "schema 2 scenarios validate but cannot be simulated by this version"
+
+
+def _schema_2_use(scenario: Scenario) -> str | None:
+    """The field path of the first schema 2 feature a schema 1 scenario uses, if any."""
+    for j, side in enumerate(scenario.sides):
+        at = f"sides[{j}]"
+        if side.approvers:
+            return f"{at}.approvers"
+        principal = side.principal
+        for name in ("mandate", "meets_without_deal"):
+            if getattr(principal, name) is not None:
+                return f"{at}.principal.{name}"
+        holder = side.negotiator or principal
+        role = "negotiator" if side.negotiator else "principal"
+        if holder.believes is not None:
+            return f"{at}.{role}.believes"
+        if scenario.negotiator_value(j, "reciprocity") != 0.0:
+            return f"{at}.{role}.reciprocity"
+    for t, contact in enumerate(scenario.contacts):
+        if contact.held != 1.0:
+            return f"contacts[{t}].held"
+    for i, consequence in enumerate(scenario.consequences):
+        if consequence.when in ("no_deal", "held", "failure"):
+            return f"consequences[{i}].when"
+    for text in scenario.uncertainty:
+        path = resolve(scenario, text)
+        if path.role in ("contact", "approver") or BY_NAME[path.field].since > 1:
+            return f"uncertainty.{text}"
+        if path.field == "reviews_from":
+            return f"uncertainty.{text}"
+    return None
+
+
+def refuse_schema_2(scenario: Scenario) -> None:
+    """Raise ScenarioError (exit 2) for a scenario the drivers cannot yet simulate: schema 2,
+    or a schema 1 file with a schema 2 field set away from its schema 1 value (section 9
+    lets a schema 1 file write them; silently ignoring one would be a wrong answer)."""
+    if scenario.schema_version >= 2:
+        raise ScenarioError(
+            f"{NOT_SIMULATED}; allowed: `summitsim validate`, or a schema 1 file",
+            file=scenario.source,
+            field="schema",
+        )
+    used = _schema_2_use(scenario)
+    if used is not None:
+        raise ScenarioError(
+            f"{NOT_SIMULATED} (and so do schema 2 fields in a schema 1 file); allowed: this "
+            "field at its schema 1 value, or `summitsim validate`",
+            file=scenario.source,
+            field=used,
+        )

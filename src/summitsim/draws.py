@@ -8,11 +8,45 @@ any number can be computed on its own, in any order, on any thread, worker or ma
   :func:`block_key`); the trial key mixes the block key with the trial's index inside its
   block. The same (seed, point,
   block, trial) always gives the same draws, whatever the partition of the work.
-* Counters ``0, 1, 2, ...`` feed the ``uncertainty`` block, in the order of the file.
+* Counters ``0, 1, 2, ...`` feed the ``uncertainty`` block, in the order of its table
+  (:func:`summitsim.arrays.uncertainty_table`: the file's order, beliefs last).
 * The judgement noise of contact ``t`` and slot ``k`` (design.md section 2: S judges x_F,
   F judges x_S, approval by A, approval by B, review by A, review by B) is the standard
   normal at counter ``NOISE_COUNTER + 6 t + k``. The kernel draws a slot only when the
   judgement is made; the Mesa model reads the same numbers from :func:`noise_matrix`.
+
+The layout of schema 2's draws
+------------------------------
+
+design-schema2.md leaves the layout to the project; this is it. With no approvers and no
+``meets_without_deal`` it is exactly schema 1's, counter for counter.
+
+* Contact held (section 8): after the uncertainty block, contact ``t`` of a trial is held
+  iff ``uniform(key, HELD_COUNTER + t) < held_t`` (:func:`contact_held`), with
+  ``HELD_COUNTER = 2**39``: a fixed base, so the held draws do not depend on how many
+  counters the uncertainty used. A contact with ``held_t == 1`` is held without a draw,
+  and a nominal run holds every contact.
+* Noise rows and slots: a row per contact ``t = 0 .. T-1``, and row ``T`` for the summit
+  (the meeting decisions and the in-person round, section 6) when some principal may
+  meet without a deal (:func:`noise_rows`). Each row has :func:`noise_slots` slots: the
+  six of schema 1 (``S_JUDGES``, ``F_JUDGES``, ``APPROVAL + j``, ``REVIEW + j``), then
+  ``APPROVER + a`` for approver ``a`` (file order, side A's first). Slot ``k`` of row
+  ``r`` is the standard normal at ``NOISE_COUNTER + slots * r + k``
+  (:func:`row_noise`); :func:`noise_matrix` fills the whole matrix.
+* Judgement model: every judgement has its own slot, as in schema 1. Principal ``j``'s
+  meeting decision uses row T slot ``REVIEW + j``; the in-person round uses row T slots
+  ``S_JUDGES``, ``F_JUDGES`` and ``APPROVAL + j``; the approvers of a framework agreed at
+  contact ``t`` use row ``t`` slot ``APPROVER + a`` (at the summit round: row T).
+* Perception model (section 5): a side reads each offer of the other side once. S's
+  reading of F's offer at contact ``t`` is row ``t`` slot ``S_JUDGES``; F's reading of S's
+  offer at contact ``t`` is row ``t`` slot ``F_JUDGES``. The negotiator's acceptance, the
+  principal's approval of that offer, its review of it and its meeting decision over it
+  reuse that reading's error; an own side's offer is read without error. With no offer of
+  the other side ever read (no contact held), the meeting decision judges the other's
+  ideal with row T slot ``REVIEW + j``. In the in-person round each new offer is read once
+  (row T, ``S_JUDGES`` / ``F_JUDGES``). Approvers read with their own slots in both models.
+* Uncertainty forms of schema 2: ``UNIFORM_DAY`` (a whole day for ``{dates: [D1, D2]}``)
+  and ``COPY`` (an unwritten belief starts as the other principal's drawn salience).
 
 Normals come from Doornik's (2005) ziggurat, gamma variates from Marsaglia and Tsang
 (2000), beta as a ratio of gammas, Dirichlet as normalised gammas: each exact in
@@ -33,10 +67,21 @@ NOISE_COUNTER = 1 << 40
 NOISE_SLOTS = 6
 S_JUDGES, F_JUDGES, APPROVAL, REVIEW = 0, 1, 2, 4
 
+#: Slot of approver 0 in a noise row; approver ``a`` is at ``APPROVER + a``.
+APPROVER = NOISE_SLOTS
+#: Counter of contact 0's held draw (contact ``t``: ``HELD_COUNTER + t``), between the
+#: uncertainty's counters and the noise's.
+HELD_COUNTER = 1 << 39
+
 #: Uncertainty forms, as codes the kernel reads.
 UNIFORM, NORMAL, LOGNORMAL, BETA, DIRICHLET = 0, 1, 2, 3, 4
 #: Not a form of the file: rescales a side's salience to sum 1 after scalar draws on it.
 NORMALISE = 5
+#: ``{dates: [D1, D2]}``: a whole day ``floor(low + (high - low + 1) u)``, both ends in.
+UNIFORM_DAY = 6
+#: Not a form of the file: copies ``width`` entries from index ``low`` (a belief that
+#: starts as the other principal's drawn salience).
+COPY = 7
 #: Means of 0 or 1 would give a degenerate Beta: they are taken as these.
 BETA_MEAN_MIN, BETA_MEAN_MAX = 0.01, 0.99
 
@@ -231,8 +276,9 @@ def draw_parameters(
     each entry Beta with the nominal mean (clamped to [0.01, 0.99]) and concentration
     ``spread``; ``DIRICHLET`` Dirichlet(spread * nominal weights), zero weights staying
     zero; ``NORMALISE`` rescales the slice to sum 1 (weights all drawn to 0 become equal
-    weights). For finite ``low`` and ``high`` and the concentrations a scenario allows,
-    every value is finite and in range.
+    weights); ``UNIFORM_DAY`` a whole number uniformly from ``low`` to ``high`` (both
+    included); ``COPY`` the ``width`` entries from index ``low``. For finite ``low`` and
+    ``high`` and the concentrations a scenario allows, every value is finite and in range.
     """
     out[:] = nominal
     counter = 0
@@ -257,6 +303,13 @@ def draw_parameters(
                 out[k], counter = _beta(key, counter, spread[u] * mean, spread[u] * (1.0 - mean))
         elif form[u] == DIRICHLET:
             counter = _dirichlet(out[at : at + width[u]], spread[u], key, counter)
+        elif form[u] == UNIFORM_DAY:
+            day = math.floor(low[u] + (high[u] - low[u] + 1.0) * uniform(key, counter))
+            out[at] = min(day, high[u])  # u just below 1 may round the product up to the span
+            counter += 1
+        elif form[u] == COPY:
+            source = int(low[u])
+            out[at : at + width[u]] = out[source : source + width[u]]
         else:
             _normalise(out[at : at + width[u]])
 
@@ -327,9 +380,40 @@ def judgement_noise(key: np.uint64, contact: int, slot: int) -> float:
     return standard_normal(key, NOISE_COUNTER + NOISE_SLOTS * contact + slot)
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def noise_slots(approvers: int) -> int:
+    """Noise slots per row: the six of schema 1, then one per approver."""
+    return NOISE_SLOTS + approvers
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def noise_rows(contacts: int, summit_round: bool) -> int:
+    """Noise rows: one per contact, and row T for the summit when some principal may meet
+    without a deal."""
+    return contacts + 1 if summit_round else contacts
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def row_noise(key: np.uint64, row: int, slot: int, slots: int) -> float:
+    """Standard normal of ``slot`` in noise row ``row`` of a layout with ``slots`` slots per
+    row (:func:`noise_slots`); with 6 slots, :func:`judgement_noise`."""
+    return standard_normal(key, NOISE_COUNTER + slots * row + slot)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def contact_held(key: np.uint64, contact: int, probability: float) -> bool:
+    """Whether contact ``contact`` takes place in the trial keyed ``key``, held with
+    ``probability`` (a sure contact draws nothing)."""
+    if probability >= 1.0:
+        return True
+    return uniform(key, HELD_COUNTER + contact) < probability
+
+
 @njit(cache=True, error_model="numpy")
-def noise_matrix(key: np.uint64, contacts: int, out: np.ndarray) -> None:
-    """Write into ``out`` (contacts x 6) every standard normal a trial may use as noise."""
-    for t in range(contacts):
-        for slot in range(NOISE_SLOTS):
-            out[t, slot] = judgement_noise(key, t, slot)
+def noise_matrix(key: np.uint64, rows: int, out: np.ndarray) -> None:
+    """Write into ``out`` (rows x slots: T x 6 in schema 1, see :func:`noise_rows` and
+    :func:`noise_slots`) every standard normal a trial may use as noise."""
+    slots = out.shape[1]
+    for row in range(rows):
+        for slot in range(slots):
+            out[row, slot] = row_noise(key, row, slot, slots)

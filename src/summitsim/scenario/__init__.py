@@ -6,6 +6,8 @@ One room per concern, each importing only the rooms above it in this list:
 * :mod:`.fields`: the table of numeric fields, from which ranges, layout, paths and
   sliders are derived;
 * :mod:`.safe_yaml`: reading a file safely (size and node guards, line numbers);
+* :mod:`.values`: the value types of a file (numbers in range, ids, dates, settings);
+* :mod:`.outcomes`: outcome kinds, ``expect:`` and ``observed:``;
 * :mod:`.schema`: the pydantic models of the file, pure data;
 * :mod:`.paths`: parameter paths (``putin.softness``) and their values;
 * :mod:`.checks`: the cross-checks between fields, run after pydantic's validation;
@@ -22,6 +24,7 @@ from summitsim.scenario.fields import (
     PRINCIPAL_FIELDS,
     RANGES,
     SCENARIO_FIELDS,
+    SETTINGS,
     SIDE_FIELDS,
     NumericField,
     Range,
@@ -29,6 +32,7 @@ from summitsim.scenario.fields import (
 )
 from summitsim.scenario.loading import load_scenario, parse_scenario, scenario_from_data
 from summitsim.scenario.messages import Loc, ScenarioError, field_path
+from summitsim.scenario.outcomes import Bounds, Expect, Observed, Outcome
 from summitsim.scenario.overrides import hold, undrawn, with_held_values, with_values
 from summitsim.scenario.paths import (
     CLIP_MARGIN,
@@ -47,22 +51,19 @@ from summitsim.scenario.safe_yaml import (
     read_scenario_bytes,
 )
 from summitsim.scenario.schema import (
-    CONCENTRATION,
-    MAX_DAYS,
-    MAX_EXPECT_TRIALS,
     UNCERTAINTY_FORMS,
-    Bounds,
+    Approver,
+    Beliefs,
     Consequence,
     Contact,
-    Expect,
     Issue,
     Negotiator,
-    Outcome,
     Principal,
     Scenario,
     Side,
     Uncertainty,
 )
+from summitsim.scenario.values import CONCENTRATION, MAX_DAYS, MAX_EXPECT_TRIALS
 
 __all__ = [
     "CLIP_MARGIN",
@@ -78,8 +79,11 @@ __all__ = [
     "PRINCIPAL_FIELDS",
     "RANGES",
     "SCENARIO_FIELDS",
+    "SETTINGS",
     "SIDE_FIELDS",
     "UNCERTAINTY_FORMS",
+    "Approver",
+    "Beliefs",
     "Bounds",
     "Consequence",
     "Contact",
@@ -88,6 +92,7 @@ __all__ = [
     "Loc",
     "Negotiator",
     "NumericField",
+    "Observed",
     "Outcome",
     "ParameterPath",
     "Principal",

@@ -1,6 +1,7 @@
-"""The cross-checks between fields of a scenario: unique ids, known issues, dates in
-order, consequences and ``expect`` that name real sides and negotiators, and
-``uncertainty`` keys that are parameter paths of the scenario with a form that fits.
+"""The cross-checks between fields of a scenario: fields the file's schema version has,
+unique ids, known issues, dates in order, consequences, ``expect`` and ``observed`` that
+name real sides and negotiators, and ``uncertainty`` keys that are parameter paths of the
+scenario with a form that fits.
 
 The loader runs :func:`cross_check` after pydantic has validated every field, so the
 schema stays pure data and may be read without this room (or :mod:`.paths`).
@@ -9,14 +10,31 @@ schema stays pure data and may be read without this room (or :mod:`.paths`).
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from summitsim.scenario.fields import ISSUE_FIELDS, NEGOTIATOR_FIELDS
+from summitsim.scenario.fields import (
+    DATE_FIELDS,
+    FIELDS,
+    ISSUE_FIELDS,
+    NEGOTIATOR_FIELDS,
+    SETTINGS,
+    Role,
+)
 from summitsim.scenario.messages import Loc, ScenarioError
 from summitsim.scenario.paths import resolve
 from summitsim.scenario.schema import (
-    MAX_DAYS,
     UNCERTAINTY_FORMS,
+    Approver,
     Consequence,
+    Principal,
     Scenario,
+)
+from summitsim.scenario.values import MAX_DAYS
+
+#: The fields a side's principal may carry only when the side has no negotiator: the
+#: negotiator's numbers and its settings (``tactic``) and beliefs.
+DELEGATED = (
+    *NEGOTIATOR_FIELDS,
+    *(setting.name for setting in SETTINGS if setting.role == "negotiator"),
+    "believes",
 )
 
 
@@ -35,6 +53,44 @@ def _check_unique(entries: Iterable[tuple[str, Loc]], what: str, owners: str) ->
             f"an id no other {owners} has (taken: {', '.join(seen)})",
         )
         seen.append(value)
+
+
+def _written(scenario: Scenario, name: str, role: Role) -> list[Loc]:
+    """Where the file writes the field ``name`` of ``role`` (a negotiator's field also on a
+    principal standing in for its negotiator; a contact's on each contact)."""
+    found: list[Loc] = []
+    if role == "scenario":
+        return [(name,)] if name in scenario.model_fields_set else []
+    if role == "contact":
+        return [
+            ("contacts", t, name)
+            for t, contact in enumerate(scenario.contacts)
+            if name in contact.model_fields_set
+        ]
+    for j, side in enumerate(scenario.sides):
+        holders = [("principal", side.principal)]
+        if role == "negotiator" and side.negotiator is not None:
+            holders.append(("negotiator", side.negotiator))
+        for where, holder in holders:
+            if name in holder.model_fields_set:
+                found.append(("sides", j, where, name))
+    return found
+
+
+def _check_schema_version(scenario: Scenario) -> None:
+    """A file may write only the fields of its schema version (design-schema2.md section
+    9): a schema 1 file that chose a schema 2 rule would change what it means."""
+    version = scenario.schema_version
+    for row in (*SETTINGS, *FIELDS):
+        if version in row.schemas:
+            continue
+        for loc in _written(scenario, row.name, row.role):
+            rule = f" (schema {version} means {row.default(version)})" if row in SETTINGS else ""
+            raise ScenarioError(
+                f"set `schema: 2` to use {row.name}; allowed: `schema: 2`, or no "
+                f"{row.name} in a schema {version} file{rule}",
+                loc=loc,
+            )
 
 
 def _check_ids(scenario: Scenario) -> None:
@@ -56,6 +112,28 @@ def _check_ids(scenario: Scenario) -> None:
         "actor",
         "principal or negotiator",
     )
+    # approvers and contacts (schema 2) share the id space of the actors: paths name them
+    taken = list(scenario.actors)
+    others = [
+        (approver.id, ("sides", j, "approvers", a, "id"))
+        for j, side in enumerate(scenario.sides)
+        for a, approver in enumerate(side.approvers)
+    ]
+    others += [
+        (contact.id, ("contacts", t, "id"))
+        for t, contact in enumerate(scenario.contacts)
+        if contact.id is not None
+    ]
+    for value, loc in others:
+        _require(
+            value not in taken,
+            loc,
+            f"duplicate id {value!r}",
+            "an id no principal, negotiator, approver or contact has (taken: "
+            + ", ".join(taken)
+            + ")",
+        )
+        taken.append(value)
     _require(
         scenario.first_mover in scenario.side_ids,
         ("first_mover",),
@@ -64,24 +142,38 @@ def _check_ids(scenario: Scenario) -> None:
     )
 
 
-def _check_principals(scenario: Scenario) -> None:
+def _check_issue_values(scenario: Scenario, given: dict[str, float], at: Loc) -> None:
+    """A mapping with a value for each issue, exactly."""
     issues = scenario.issue_ids
     every = f"a value for each issue id, exactly: {', '.join(issues)}"
+    for issue in given:
+        _require(issue in issues, (*at, issue), f"unknown issue {issue!r}", every)
+    missing = [issue for issue in issues if issue not in given]
+    _require(not missing, at, f"no value for issue {', '.join(missing)}", every)
+
+
+def _check_weights(weights: dict[str, float], at: Loc) -> None:
+    _require(any(weights.values()), at, "every weight is 0", "numbers >= 0, at least one above 0")
+
+
+def _check_preferences(scenario: Scenario, person: Principal | Approver, at: Loc) -> None:
+    for field in ISSUE_FIELDS:
+        _check_issue_values(scenario, getattr(person, field), (*at, field))
+    _check_weights(person.salience, (*at, "salience"))
+
+
+def _check_principals(scenario: Scenario) -> None:
     for j, side in enumerate(scenario.sides):
         principal, at = side.principal, ("sides", j, "principal")
-        for field in ISSUE_FIELDS:
-            given = getattr(principal, field)
-            for issue in given:
-                _require(issue in issues, (*at, field, issue), f"unknown issue {issue!r}", every)
-            missing = [issue for issue in issues if issue not in given]
-            _require(not missing, (*at, field), f"no value for issue {', '.join(missing)}", every)
-        _require(
-            any(principal.salience.values()),
-            (*at, "salience"),
-            "every weight is 0",
-            "numbers >= 0, at least one above 0",
-        )
-        for field in NEGOTIATOR_FIELDS:
+        _check_preferences(scenario, principal, at)
+        for a, approver in enumerate(side.approvers):
+            _check_preferences(scenario, approver, ("sides", j, "approvers", a))
+        for where, holder in (("principal", principal), ("negotiator", side.negotiator)):
+            if holder is not None and holder.believes is not None:
+                belief = (*at[:2], where, "believes", "salience")
+                _check_issue_values(scenario, holder.believes.salience, belief)
+                _check_weights(holder.believes.salience, belief)
+        for field in DELEGATED:
             if side.negotiator is not None:
                 _require(
                     getattr(principal, field) is None,
@@ -89,6 +181,14 @@ def _check_principals(scenario: Scenario) -> None:
                     f"{field} on principal {principal.id}, whose side has a negotiator",
                     f"{field} on the negotiator {side.negotiator.id}",
                 )
+        # design-schema2.md section 4: a side without a negotiator has no mandate
+        _require(
+            side.negotiator is not None or principal.mandate is None,
+            (*at, "mandate"),
+            f"mandate on principal {principal.id}, whose side has no negotiator",
+            "a mandate only on a side with a negotiator (a principal negotiating for "
+            "itself negotiates to its true reservation)",
+        )
 
 
 def _days_after(day: date, days: int) -> date:
@@ -220,6 +320,16 @@ def _check_uncertainty(scenario: Scenario) -> None:
         except ScenarioError as error:
             raise ScenarioError(error.message, loc=at) from None
         form = spec.forms[0]
+        if path.field in DATE_FIELDS or form == "dates":
+            _check_dates_form(scenario, key, form, path.field in DATE_FIELDS, at)
+            continue
+        unset = path.role == "principal" and getattr(scenario.actor(path.actor), path.field) is None
+        _require(
+            form == "uniform" or not (unset and path.field in ("mandate", "meets_without_deal")),
+            (*at, form),
+            f"{form} around an unset {path.field} (it has no value to centre on)",
+            f"uniform, or write {path.actor}'s {path.field}",
+        )
         if path.vector:
             _require(
                 form == "concentration",
@@ -232,8 +342,8 @@ def _check_uncertainty(scenario: Scenario) -> None:
                 form != "concentration",
                 (*at, form),
                 "concentration for a scalar path",
-                "uniform, normal_sd or lognormal_sd (concentration only for ACTOR.ideal "
-                "and ACTOR.salience)",
+                "uniform, normal_sd or lognormal_sd (concentration only for ACTOR.ideal, "
+                "ACTOR.salience and ACTOR.believes.salience)",
             )
         if form == "uniform":
             low, high = spec.uniform
@@ -247,6 +357,63 @@ def _check_uncertainty(scenario: Scenario) -> None:
                 )
 
 
+def _check_dates_form(scenario: Scenario, key: str, form: str, date_path: bool, at: Loc) -> None:
+    """``{dates: [D1, D2]}``: for a date path alone, D1 <= D2, both from start to the
+    summit (design-schema2.md section 8)."""
+    _require(
+        date_path and form == "dates",
+        (*at, form),
+        f"{form} for {key}",
+        "dates (two dates [D1, D2]) for ACTOR.reviews_from, and only there",
+    )
+    first, last = scenario.uncertainty[key].dates
+    _require(first <= last, (*at, form), f"{first} is after {last}", "D1 <= D2")
+    for end, day in enumerate((first, last)):
+        _require(
+            scenario.start <= day <= scenario.summit,
+            (*at, form, end),
+            f"{day} is outside the talks",
+            f"a date from start ({scenario.start}) to the summit ({scenario.summit})",
+        )
+
+
+def _check_observed(scenario: Scenario) -> None:
+    """``observed:`` (design-schema2.md section 10) names real sides and negotiators, and
+    its date window is in order, not before start and at most MAX_DAYS after the summit."""
+    observed = scenario.observed
+    if observed is None:
+        return
+    _check_side_reference(scenario, observed.by, observed.outcome, ("observed", "by"))
+    window = observed.window
+    if window is not None:
+        _require(
+            window[0] <= window[1],
+            ("observed", "date"),
+            f"{window[0]} is after {window[1]}",
+            "one date, or a window [D1, D2] with D1 <= D2",
+        )
+        latest = _days_after(scenario.summit, MAX_DAYS)
+        for day in window:
+            _require(
+                scenario.start <= day <= latest,
+                ("observed", "date"),
+                f"{day} is outside the scenario",
+                f"a date from start ({scenario.start}) to {latest}",
+            )
+    negotiators = [side.negotiator.id for side in scenario.sides if side.negotiator]
+    for n, who in enumerate(observed.sidelined):
+        at = ("observed", "sidelined", n)
+        _require(
+            who in negotiators,
+            at,
+            f"unknown negotiator {who!r}",
+            f"one of {', '.join(negotiators) or 'none (no side has a negotiator)'}",
+        )
+        _require(
+            who not in observed.sidelined[:n], at, f"{who} listed twice", "each negotiator once"
+        )
+
+
 def _check_expect(scenario: Scenario) -> None:
     if scenario.expect is not None:
         _check_side_reference(
@@ -256,11 +423,13 @@ def _check_expect(scenario: Scenario) -> None:
 
 # In this order: uncertainty paths are resolved only once ids and issues are known good.
 CROSS_CHECKS = (
+    _check_schema_version,
     _check_ids,
     _check_principals,
     _check_dates,
     _check_consequences,
     _check_expect,
+    _check_observed,
     _check_uncertainty,
 )
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from summitsim.scenario.fields import DATE_FIELDS
 from summitsim.scenario.loading import scenario_from_data
 from summitsim.scenario.messages import ScenarioError
-from summitsim.scenario.paths import ParameterPath, resolve
+from summitsim.scenario.paths import ParameterPath, believed_raw, resolve
 from summitsim.scenario.schema import Scenario
 
 
@@ -38,6 +39,12 @@ def _new_value(
     scenario: Scenario, path: ParameterPath, value: float | Sequence[float]
 ) -> float | dict[str, float]:
     """The checked value to store: a float, or for a vector path a mapping by issue."""
+    if path.field in DATE_FIELDS:
+        raise ScenarioError(
+            f"{path.field} is a date, not a number to set; allowed: the date in the file, "
+            f"or in uncertainty {path.text}: {{dates: [D1, D2]}}",
+            field=path.text,
+        )
     if not path.vector:
         return _checked(path, value)
     issues = scenario.issue_ids
@@ -62,15 +69,32 @@ def with_values(scenario: Scenario, values: Mapping[str, float | Sequence[float]
     for text, value in values.items():
         path = resolve(scenario, text)
         new = _new_value(scenario, path, value)
+        holder = _holder(scenario, data, path)
         if path.role == "scenario":
             data[path.field] = new
             continue
-        holder = data["sides"][path.side][path.role]
+        field = path.field
+        if field == "believes":  # the one mapping inside ``believes: {salience: ...}``;
+            # an unwritten belief starts from what it means: the other's salience
+            holder = holder.setdefault("believes", {"salience": believed_raw(scenario, path.side)})
+            field = "salience"
         if path.issue is not None:
-            holder[path.field][path.issue] = new
+            holder[field][path.issue] = new
         else:
-            holder[path.field] = new
+            holder[field] = new
     return scenario_from_data(data, source=scenario.source, sha256=scenario.sha256)
+
+
+def _holder(scenario: Scenario, data: dict, path: ParameterPath) -> dict:
+    """The mapping of ``data`` (a dumped scenario) that holds the field ``path`` names."""
+    if path.role == "scenario":
+        return data
+    if path.role == "contact":
+        return data["contacts"][scenario.contact_ids.index(path.actor)]
+    side = data["sides"][path.side]
+    if path.role == "approver":
+        return next(entry for entry in side["approvers"] if entry["id"] == path.actor)
+    return side[path.role]
 
 
 def _covers(held: ParameterPath, drawn: ParameterPath) -> bool:

@@ -1,15 +1,25 @@
 """Parameter paths: the one name for a numeric field, used by ``--set``, sweeps, sliders
 and the ``uncertainty`` block.
 
-Grammar (actor ids are principal or negotiator ids of the scenario)::
+Grammar (actor ids are principal or negotiator ids of the scenario; schema 2 adds
+approver and contact ids)::
 
     noise                      the sd of every judgement's noise, [0, inf)
     ACTOR.FIELD                a principal's reservation [0, 1), softness, patience, trust,
-                               trust_loss, sideline_below [0, 1], ideal, salience (vectors);
-                               a negotiator's concession (0, inf) and hawkishness [0, 1]
-                               (on a side without a negotiator: its principal's)
+                               trust_loss, sideline_below [0, 1], ideal, salience (vectors),
+                               mandate [0, 1) (only on a side with a negotiator),
+                               meets_without_deal [0, 1], reviews_from (a date: only in
+                               ``uncertainty``, form ``dates``);
+                               a negotiator's concession (0, inf), hawkishness and
+                               reciprocity [0, 1] (on a side without a negotiator: its
+                               principal's)
     ACTOR.ideal.ISSUE          one issue's ideal point, [0, 1]
     ACTOR.salience.ISSUE       one issue's raw (unnormalised) weight, [0, 1e6]
+    ACTOR.believes.salience[.ISSUE]
+                               the other principal's salience as the negotiator believes it
+    APPROVER.FIELD[.ISSUE]     an approver's ideal, salience (vectors, or one issue) and
+                               reservation [0, 1)
+    CONTACT.held               the probability that the contact takes place, (0, 1]
 
 >>> parse_assignment("putin.softness=0.8")
 ('putin.softness', 0.8)
@@ -23,7 +33,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summitsim.scenario.fields import (
+    APPROVER_FIELDS,
+    BY_NAME,
+    CONTACT_FIELDS,
+    DATE_FIELDS,
     ISSUE_FIELDS,
+    LATE_ISSUE_FIELDS,
     NEGOTIATOR_FIELDS,
     PRINCIPAL_FIELDS,
     RANGES,
@@ -45,8 +60,16 @@ def _either(words: Sequence[str]) -> str:
 
 #: The forms of a path, in words (for messages).
 GRAMMAR = _either(
-    [*SCENARIO_FIELDS, "ACTOR.FIELD", *(f"ACTOR.{name}.ISSUE" for name in ISSUE_FIELDS)]
+    [
+        *SCENARIO_FIELDS,
+        "ACTOR.FIELD",
+        *(f"ACTOR.{name}.ISSUE" for name in ISSUE_FIELDS),
+        "ACTOR.believes.salience[.ISSUE]",
+        *(f"CONTACT.{name}" for name in CONTACT_FIELDS),
+    ]
 )
+#: How a per-issue field after a side's scalars is spelled in a path (and in the file).
+SPELLED = {"believes": "believes.salience"}
 
 
 @dataclass(frozen=True)
@@ -72,8 +95,9 @@ class ParameterPath:
 
     @property
     def vector(self) -> bool:
-        """Whether the path names a whole ``ideal`` or ``salience`` (one value per issue)."""
-        return self.field in ISSUE_FIELDS and self.issue is None
+        """Whether the path names a whole per-issue field (``ideal``, ``salience``,
+        ``believes``: one value per issue)."""
+        return BY_NAME[self.field].per_issue and self.issue is None
 
     @property
     def range(self) -> Range:
@@ -92,22 +116,31 @@ class ParameterPath:
         return min(max(value, low), min(high, sys.float_info.max))
 
 
+#: The fields a path may name on a negotiator (or on a principal standing in for one).
+_DELEGATE_FIELDS = NEGOTIATOR_FIELDS + LATE_ISSUE_FIELDS
+
+
 def _fields_of(scenario: Scenario, side: int, role: str) -> tuple[str, ...]:
     """The fields a path may name on an actor: a principal also carries the negotiator
-    fields when its side has no negotiator."""
+    fields when its side has no negotiator, and then has no mandate."""
     if role == "negotiator":
-        return NEGOTIATOR_FIELDS
-    fields = PRINCIPAL_FIELDS + ISSUE_FIELDS
-    return fields + NEGOTIATOR_FIELDS if scenario.negotiator_of(side) is None else fields
+        return _DELEGATE_FIELDS
+    if role == "approver":
+        return APPROVER_FIELDS
+    fields = PRINCIPAL_FIELDS + DATE_FIELDS + ISSUE_FIELDS
+    if scenario.negotiator_of(side) is None:
+        return tuple(name for name in fields if name != "mandate") + _DELEGATE_FIELDS
+    return fields
 
 
 def _field_problem(scenario: Scenario, side: int, role: str, actor: str, field: str) -> str:
     """Why ``field`` is not a path field of ``actor``, as helpfully as possible."""
     negotiator = scenario.negotiator_of(side)
-    if field in NEGOTIATOR_FIELDS and role == "principal" and negotiator is not None:
-        return f"{field} belongs to {actor}'s negotiator: use {negotiator.id}.{field}"
-    if field == "reviews_from":
-        return "reviews_from is a date, not a numeric parameter"
+    if field in _DELEGATE_FIELDS and role == "principal" and negotiator is not None:
+        spelled = SPELLED.get(field, field)
+        return f"{spelled} belongs to {actor}'s negotiator: use {negotiator.id}.{spelled}"
+    if field == "mandate" and negotiator is None and role == "principal":
+        return f"{actor}'s side has no negotiator, so no mandate"
     return f"unknown field {field!r} of {actor}"
 
 
@@ -117,34 +150,59 @@ def resolve(scenario: Scenario, text: str) -> ParameterPath:
     if text in SCENARIO_FIELDS:
         return _path(text, None, None, "scenario", text, None)
     parts = text.split(".")
+    if len(parts) >= 2 and parts[1] == "believes":
+        if parts[2:3] != ["salience"]:
+            raise ScenarioError(
+                f"{parts[0]}.believes holds only salience; allowed: "
+                f"{parts[0]}.believes.salience[.ISSUE]",
+                field=text,
+            )
+        parts = [parts[0], "believes", *parts[3:]]  # the belief's one mapping, as one field
     if not 2 <= len(parts) <= 3 or not all(parts):
         raise ScenarioError(f"not a parameter path; allowed: {GRAMMAR}", field=text)
     actor, field, *issue = parts
     actors = scenario.actors
-    if actor not in actors:
+    if actor in scenario.contact_ids:
+        return _contact_path(text, actor, field, issue)
+    if actor in scenario.approvers:
+        side = scenario.approvers[actor][0]
+        role: Role = "approver"
+    elif actor in actors:
+        side = actors[actor][0]
+        role = "principal" if scenario.sides[side].principal.id == actor else "negotiator"
+    else:
+        named = [*actors, *scenario.approvers, *(c for c in scenario.contact_ids if c)]
         raise ScenarioError(
-            f"unknown actor {actor!r}; allowed: {GRAMMAR} with ACTOR one of {', '.join(actors)}",
+            f"unknown actor {actor!r}; allowed: {GRAMMAR} with ACTOR one of {', '.join(named)}",
             field=text,
         )
-    side = actors[actor][0]
-    role: Role = "principal" if scenario.sides[side].principal.id == actor else "negotiator"
     fields = _fields_of(scenario, side, role)
     if field not in fields:
         raise ScenarioError(
             _field_problem(scenario, side, role, actor, field)
             + "; allowed: "
-            + ", ".join(f"{actor}.{name}" for name in fields),
+            + ", ".join(f"{actor}.{SPELLED.get(name, name)}" for name in fields),
             field=text,
         )
-    if issue and field not in ISSUE_FIELDS:
+    if issue and not BY_NAME[field].per_issue:
         raise ScenarioError(f"{field} has no issues; allowed: {actor}.{field}", field=text)
     if issue and issue[0] not in scenario.issue_ids:
         raise ScenarioError(
-            f"unknown issue {issue[0]!r}; allowed: {actor}.{field}.ISSUE with "
+            f"unknown issue {issue[0]!r}; allowed: {actor}.{SPELLED.get(field, field)}.ISSUE with "
             f"ISSUE one of {', '.join(scenario.issue_ids)}",
             field=text,
         )
     return _path(text, actor, side, role, field, issue[0] if issue else None)
+
+
+def _contact_path(text: str, contact: str, field: str, issue: list[str]) -> ParameterPath:
+    if field not in CONTACT_FIELDS or issue:
+        raise ScenarioError(
+            f"unknown field {'.'.join([field, *issue])!r} of contact {contact}; allowed: "
+            + ", ".join(f"{contact}.{name}" for name in CONTACT_FIELDS),
+            field=text,
+        )
+    return _path(text, contact, None, "contact", field, None)
 
 
 def _path(
@@ -167,18 +225,46 @@ def _path(
 
 def get_value(scenario: Scenario, path: ParameterPath) -> float | list[float]:
     """The value at ``path``: a float, or for a vector path one float per issue in issue
-    order (salience raw, as written). Concession and hawkishness are the side's effective
-    values (defaults 1 and 0 on a side negotiated by its principal)."""
+    order (salience raw, as written). The negotiator fields are the side's effective
+    values (defaults 1 and 0 on a side negotiated by its principal). An unset field is
+    what it means: ``mandate`` the reservation, ``believes`` the other principal's
+    salience (raw), ``meets_without_deal`` NaN (null); ``reviews_from`` is the day number
+    since start."""
     if path.role == "scenario":
         return float(getattr(scenario, path.field))
+    if path.role == "contact":
+        return float(getattr(scenario.contacts[scenario.contact_ids.index(path.actor)], path.field))
     if path.field in NEGOTIATOR_FIELDS:
         return scenario.negotiator_value(path.side, path.field)
-    values = getattr(scenario.actor(path.actor), path.field)
+    if path.field in DATE_FIELDS:
+        return float(scenario.day(scenario.reviews_from(path.side)))
+    if path.role == "approver":
+        holder = scenario.approvers[path.actor][1]
+    else:
+        holder = scenario.actor(path.actor)
+    values = getattr(holder, path.field)
+    if path.field == "believes":
+        values = believed_raw(scenario, path.side)
+    elif values is None:  # unset: mandate is the reservation, meets_without_deal null
+        return (
+            scenario.sides[path.side].principal.reservation
+            if path.field == "mandate"
+            else (math.nan)
+        )
     if path.issue is not None:
         return values[path.issue]
     if path.vector:
         return [values[issue] for issue in scenario.issue_ids]
     return values
+
+
+def believed_raw(scenario: Scenario, side: int) -> dict[str, float]:
+    """The raw weights side ``side`` believes the other principal has: as written, else the
+    other principal's own salience."""
+    holder = scenario.negotiator_of(side) or scenario.sides[side].principal
+    if holder.believes is not None:
+        return dict(holder.believes.salience)
+    return dict(scenario.sides[1 - side].principal.salience)
 
 
 def _number(text: str) -> float:
@@ -224,16 +310,37 @@ def parse_range(text: str) -> tuple[str, float, float, int]:
 
 
 def scalar_paths(scenario: Scenario) -> list[str]:
-    """Every scalar path of the scenario in a stable order: ``noise``, then per side the
-    principal's fields and issue values, then the negotiator fields (by the negotiator's
-    id, or the principal's on a side without one)."""
+    """Every numeric scalar path of the scenario in a stable order: ``noise``, then per
+    side the principal's fields and issue values, then the negotiator fields (by the
+    negotiator's id, or the principal's on a side without one), then the approvers' fields
+    and the contacts' ``held``. A field newer than the file's schema is left out (so a
+    schema 1 file lists what it always did), and so is an unset ``meets_without_deal``
+    (null: no number to vary)."""
+
+    def listed(name: str) -> bool:
+        return BY_NAME[name].since <= scenario.schema_version
+
     found = list(SCENARIO_FIELDS)
     for side in scenario.sides:
-        principal = side.principal.id
-        found += [f"{principal}.{field}" for field in PRINCIPAL_FIELDS]
+        principal = side.principal
+        for field in PRINCIPAL_FIELDS:
+            unset = field == "meets_without_deal" and principal.meets_without_deal is None
+            no_mandate = field == "mandate" and side.negotiator is None
+            if listed(field) and not unset and not no_mandate:
+                found.append(f"{principal.id}.{field}")
         found += [
-            f"{principal}.{field}.{issue}" for field in ISSUE_FIELDS for issue in scenario.issue_ids
+            f"{principal.id}.{field}.{issue}"
+            for field in ISSUE_FIELDS
+            for issue in scenario.issue_ids
         ]
         delegate = (side.negotiator or side.principal).id
-        found += [f"{delegate}.{field}" for field in NEGOTIATOR_FIELDS]
+        found += [f"{delegate}.{field}" for field in NEGOTIATOR_FIELDS if listed(field)]
+    for approver in scenario.approvers:
+        found += [f"{approver}.reservation"]
+        found += [
+            f"{approver}.{field}.{issue}" for field in ISSUE_FIELDS for issue in scenario.issue_ids
+        ]
+    for contact in scenario.contact_ids:
+        if contact is not None:
+            found += [f"{contact}.{field}" for field in CONTACT_FIELDS if listed(field)]
     return found

@@ -1,136 +1,48 @@
-"""The schema of a scenario file (design.md section 3) as pydantic models: pure data.
+"""The schema of a scenario file (design.md section 3, design-schema2.md) as pydantic
+models: pure data.
 
-Each section refuses unknown fields and never changes once made; each value type checks
-its own range (taken from the table of fields, :mod:`.fields`) so that a message can say
-what is allowed. What needs more than one field (ids, dates in order, parameter paths) is
-checked by :mod:`.checks`, which the loader runs after these models.
+Each section refuses unknown fields and never changes once made; each value type
+(:mod:`.values`) checks its own range (taken from the table of fields, :mod:`.fields`) so
+that a message can say what is allowed. What needs more than one field (ids, dates in
+order, parameter paths) is checked by :mod:`.checks`, which the loader runs after these
+models.
 """
 
-import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    PrivateAttr,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from summitsim.scenario.fields import (
-    NON_NEGATIVE,
-    RANGES,
+from summitsim.scenario.fields import RANGES, SETTING_BY_NAME, default
+from summitsim.scenario.messages import Allowed, ScenarioError, unknown
+from summitsim.scenario.outcomes import Expect, Observed
+from summitsim.scenario.values import (
+    MAX_DAYS,
+    SECTION_CONFIG,
+    AnyNumber,
+    Concentration,
+    Day,
+    Id,
+    NonNegative,
     Range,
-    default,
+    Slug,
+    Text,
+    default_to,
+    field_type,
+    normalised,
+    scalar,
+    setting_type,
+    whole,
 )
-from summitsim.scenario.messages import Allowed, ScenarioError, described, unknown
-from summitsim.scenario.safe_yaml import DATE_WORDS
 
-#: The longest span of days a scenario may cover: the talks (start to summit) and a
-#: consequence after the summit (``after_days``, or ``on`` counted from the summit).
-MAX_DAYS = 36_500
-#: The most trials ``expect:`` may ask for (20,000 is the default).
-MAX_EXPECT_TRIALS = 100_000_000
-
-#: Concentrations the Beta and Dirichlet draws handle: below 1e-3 even the logs of their
-#: gamma variates leave the float range for some issue, above 1e6 the draw is the nominal
-#: value to six digits anyway.
-CONCENTRATION = Range(1e-3, 1e6)
-
-# -- value types -----------------------------------------------------------------------
-
-
-def _scalar(kind: type, bounds: Range, allowed: str) -> Any:
-    """A number type that takes ints (and, for floats, floats) but never booleans or
-    strings, and checks ``bounds`` itself so the message can say what is allowed."""
-    accepted = (int, float) if kind is float else (int,)
-
-    # Validators raise ValueError even for a wrong type: pydantic reports only ValueError
-    # (and AssertionError) as a validation error, anything else would escape as a crash.
-    def check(value: object) -> Any:
-        if isinstance(value, bool) or not isinstance(value, accepted):
-            raise ValueError(f"got {described(value)}; allowed: {allowed}")
-        try:
-            inside = bounds.contains(float(value))
-        except OverflowError:  # an int too large for a float
-            inside = False
-        if not inside:
-            raise ValueError(f"{value} is out of range; allowed: {allowed}")
-        return kind(value)
-
-    return Annotated[kind, PlainValidator(check), Allowed(allowed)]
-
-
-def _number(bounds: Range) -> Any:
-    return _scalar(float, bounds, bounds.text())
-
-
-def _whole(minimum: int, maximum: int | None = None, unit: str = "") -> Any:
-    if maximum is None:
-        return _scalar(int, Range(minimum), f"a whole number >= {minimum}")
-    words = f"a whole number from {minimum} to {maximum:,}" + (f" ({unit})" if unit else "")
-    return _scalar(int, Range(minimum, maximum), words)
-
-
-ID_WORDS = "an id: a letter or digit, then letters, digits, '_' or '-'"
-
-
-def _as_date(value: object) -> date:
-    """A YAML date or an ISO date string (``2025-10-16``); times of day are refused."""
-    if isinstance(value, datetime):
-        raise ValueError(f"got the date and time {value.isoformat()}; allowed: {DATE_WORDS}")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"got {described(value)}; allowed: {DATE_WORDS}")
-
-
-def _field(name: str) -> Any:
-    """The value type of a numeric field (of each issue's value, for a per-issue field):
-    a number in the field's range in the table of fields."""
-    return _number(RANGES[name])
-
-
-Unit = _number(Range(0.0, 1.0))
-NonNegative = _number(NON_NEGATIVE)
-Concentration = _number(CONCENTRATION)
-AnyNumber = _number(Range(-math.inf, math.inf))
-Id = Annotated[
-    str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), Allowed(ID_WORDS)
-]
-Slug = Annotated[
-    str,
-    StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
-    Allowed("a slug: lower-case letters, digits, '_' or '-', starting with a letter or digit"),
-]
-Text = Annotated[
-    str, StringConstraints(strict=True), Allowed("a string (quote it if YAML reads a number)")
-]
-Day = Annotated[date, PlainValidator(_as_date), Allowed(DATE_WORDS)]
-
-
-def _default_to(data: Any, field: str, source: str) -> Any:
-    """``data`` with ``field`` set to ``data[source]`` when only the latter is given."""
-    if isinstance(data, dict) and field not in data and source in data:
-        return {**data, field: data[source]}
-    return data
+# -- the schema --------------------------------------------------------------------------
 
 
 class _Section(BaseModel):
     """A part of a scenario file: unknown fields are errors and values never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# -- the schema --------------------------------------------------------------------------
+    model_config = SECTION_CONFIG
 
 
 class Issue(_Section):
@@ -145,7 +57,17 @@ class Issue(_Section):
     @model_validator(mode="before")
     @classmethod
     def _label_defaults_to_id(cls, data: Any) -> Any:
-        return _default_to(data, "label", "id")
+        return default_to(data, "label", "id")
+
+
+class Beliefs(_Section):
+    """What a side believes of the other side (design-schema2.md section 2): the other
+    principal's ``salience`` as this side reads it (raw weights, normalised)."""
+
+    salience: Annotated[
+        dict[str, field_type("believes")],
+        Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
+    ]
 
 
 class Principal(_Section):
@@ -156,67 +78,108 @@ class Principal(_Section):
     id: Id
     name: Text
     ideal: Annotated[
-        dict[str, _field("ideal")],
+        dict[str, field_type("ideal")],
         Allowed(f"a mapping from each issue id to {RANGES['ideal'].text()}"),
     ]
     salience: Annotated[
-        dict[str, _field("salience")],
+        dict[str, field_type("salience")],
         Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
     ]
-    reservation: _field("reservation")
-    softness: _field("softness") = default("softness")
-    patience: _field("patience") = default("patience")
+    reservation: field_type("reservation")
+    softness: field_type("softness") = default("softness")
+    patience: field_type("patience") = default("patience")
     reviews_from: Day | None = None
-    trust: _field("trust") = default("trust")
-    trust_loss: _field("trust_loss") = default("trust_loss")
-    sideline_below: _field("sideline_below") = default("sideline_below")
+    trust: field_type("trust") = default("trust")
+    trust_loss: field_type("trust_loss") = default("trust_loss")
+    sideline_below: field_type("sideline_below") = default("sideline_below")
+    # schema 2 (design-schema2.md sections 4, 6, 8); None: unset, the rule's fallback
+    mandate: field_type("mandate") | None = None
+    meets_without_deal: field_type("meets_without_deal") | None = None
+    blame: setting_type("blame") | None = None
     # None: the side's negotiator carries them, or (no negotiator) the fields' defaults.
-    concession: _field("concession") | None = None
-    hawkishness: _field("hawkishness") | None = None
+    concession: field_type("concession") | None = None
+    hawkishness: field_type("hawkishness") | None = None
+    reciprocity: field_type("reciprocity") | None = None
+    tactic: setting_type("tactic") | None = None
+    believes: Beliefs | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _name_defaults_to_id(cls, data: Any) -> Any:
-        return _default_to(data, "name", "id")
+        return default_to(data, "name", "id")
 
     def weights(self, issue_ids: Iterable[str]) -> list[float]:
         """The salience of each of ``issue_ids``, normalised to sum 1."""
-        raw = [self.salience[issue] for issue in issue_ids]
-        total = sum(raw)
-        return [value / total for value in raw]
+        return normalised(self.salience, issue_ids)
 
 
 class Negotiator(_Section):
     """A foreign minister or envoy: ``concession`` beta > 0 (< 1 holds out, > 1 concedes
-    early) and ``hawkishness`` h in [0, 1] (how much harder than the mandate)."""
+    early) and ``hawkishness`` h in [0, 1] (how much harder than the mandate); schema 2:
+    ``reciprocity`` rho in [0, 1], ``tactic`` and ``believes``."""
 
     id: Id
     name: Text
-    concession: _field("concession") = default("concession")
-    hawkishness: _field("hawkishness") = default("hawkishness")
+    concession: field_type("concession") = default("concession")
+    hawkishness: field_type("hawkishness") = default("hawkishness")
+    reciprocity: field_type("reciprocity") = default("reciprocity")
+    tactic: setting_type("tactic") | None = None
+    believes: Beliefs | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _name_defaults_to_id(cls, data: Any) -> Any:
-        return _default_to(data, "name", "id")
+        return default_to(data, "name", "id")
+
+
+class Approver(_Section):
+    """A veto player beyond the principals (design-schema2.md section 7): its consent to
+    the framework is needed after both principals'."""
+
+    id: Id
+    name: Text
+    ideal: Annotated[
+        dict[str, field_type("ideal")],
+        Allowed(f"a mapping from each issue id to {RANGES['ideal'].text()}"),
+    ]
+    salience: Annotated[
+        dict[str, field_type("salience")],
+        Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
+    ]
+    reservation: field_type("reservation")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_defaults_to_id(cls, data: Any) -> Any:
+        return default_to(data, "name", "id")
+
+    def weights(self, issue_ids: Iterable[str]) -> list[float]:
+        """The salience of each of ``issue_ids``, normalised to sum 1."""
+        return normalised(self.salience, issue_ids)
 
 
 class Side(_Section):
-    """One party: a principal and at most one negotiator."""
+    """One party: a principal, at most one negotiator and its approvers (schema 2)."""
 
     id: Id
     principal: Principal
     negotiator: Negotiator | None = None
+    approvers: Annotated[
+        list[Approver],
+        Allowed(
+            "a list of approvers, each a mapping with fields id, name, ideal, salience, reservation"
+        ),
+    ] = []
 
 
 class Contact(_Section):
-    """A dated exchange between the sides."""
+    """A dated exchange between the sides; schema 2: an ``id`` (for parameter paths) and
+    ``held``, the probability that it takes place in a Monte Carlo trial."""
 
     date: Day
     label: Text = ""
-
-
-Outcome = Literal["summit", "cancelled", "vetoed", "deadline"]
+    id: Slug | None = None
+    held: field_type("held") = default("held")
 
 
 class Consequence(_Section):
@@ -224,15 +187,25 @@ class Consequence(_Section):
     outcome's date. ``by`` narrows cancelled/vetoed to a side, ``who`` narrows sidelined
     to a negotiator."""
 
-    when: Literal["summit", "cancelled", "vetoed", "deadline", "collapse", "sidelined"]
+    when: Literal[
+        "summit",
+        "no_deal",
+        "held",
+        "cancelled",
+        "vetoed",
+        "deadline",
+        "collapse",
+        "failure",
+        "sidelined",
+    ]
     by: Id | None = None
     who: Id | None = None
     on: Day | None = None
-    after_days: _whole(0, MAX_DAYS, "100 years") | None = None
+    after_days: whole(0, MAX_DAYS, "100 years") | None = None
     text: Text
 
 
-UNCERTAINTY_FORMS = ("uniform", "normal_sd", "lognormal_sd", "concentration")
+UNCERTAINTY_FORMS = ("uniform", "normal_sd", "lognormal_sd", "concentration", "dates")
 
 
 class Uncertainty(_Section):
@@ -240,7 +213,8 @@ class Uncertainty(_Section):
 
     ``uniform`` [low, high] and ``normal_sd`` / ``lognormal_sd`` (both clipped to the
     field's range) for scalar paths; ``concentration`` c in [1e-3, 1e6] for ``ACTOR.ideal``
-    (Beta per issue) and ``ACTOR.salience`` (Dirichlet)."""
+    (Beta per issue), ``ACTOR.salience`` and ``ACTOR.believes.salience`` (Dirichlet);
+    ``dates`` [D1, D2] (a whole day, both ends included) for ``ACTOR.reviews_from``."""
 
     uniform: (
         Annotated[
@@ -253,6 +227,14 @@ class Uncertainty(_Section):
     normal_sd: NonNegative | None = None
     lognormal_sd: NonNegative | None = None
     concentration: Concentration | None = None
+    dates: (
+        Annotated[
+            list[Day],
+            Field(min_length=2, max_length=2),
+            Allowed("[D1, D2]: two dates from start to the summit, D1 <= D2"),
+        ]
+        | None
+    ) = None
 
     @property
     def forms(self) -> list[str]:
@@ -260,58 +242,26 @@ class Uncertainty(_Section):
         return [form for form in UNCERTAINTY_FORMS if getattr(self, form) is not None]
 
 
-class Bounds(_Section):
-    """An interval for a probability: ``min <= max``, both in [0, 1]."""
-
-    min: Unit = 0.0
-    max: Unit = 1.0
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Bounds":
-        if self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}; allowed: min <= max")
-        return self
-
-
-class Expect(_Section):
-    """What ``summitsim check`` asserts: the nominal ``outcome`` (and ``by``) and
-    ``p_summit`` bounds, estimated with ``trials`` trials from ``seed``. ``trials`` and
-    ``seed`` may also be written inside ``p_summit``; there they win."""
-
-    outcome: Outcome | None = None
-    by: Id | None = None
-    p_summit: Bounds | None = None
-    trials: _whole(1, MAX_EXPECT_TRIALS) = 20000
-    seed: _whole(0) = 0
-
-    @model_validator(mode="before")
-    @classmethod
-    def _run_settings_from_bounds(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("p_summit"), dict):
-            bounds = dict(data["p_summit"])
-            moved = {key: bounds.pop(key) for key in ("trials", "seed") if key in bounds}
-            return {**data, "p_summit": bounds, **moved}
-        return data
-
-
 class Scenario(_Section):
-    """A validated scenario file (schema version 1, design.md section 3).
+    """A validated scenario file (schema version 1, design.md section 3, or 2,
+    design-schema2.md).
 
     Besides the fields, it offers the look-ups the drivers use (sides by index, actors
     by id, the effective concession and hawkishness of each side), ``source`` (the file
     name shown in messages) and ``sha256`` (of the file's bytes, or of the text).
     """
 
-    schema_version: _scalar(int, Range(1.0, 1.0), "1, the only schema version so far") = Field(
-        alias="schema"
-    )
+    schema_version: scalar(int, Range(1.0, 2.0), "1 or 2") = Field(alias="schema")
     name: Slug
     title: Text
     sources: Annotated[list[Text], Allowed("a list of strings (citations)")] = []
     start: Day
     summit: Day
     first_mover: Id
-    noise: _field("noise") = default("noise")
+    noise: field_type("noise") = default("noise")
+    # schema 2 (design-schema2.md sections 1 and 5); None: the schema's default
+    clock: setting_type("clock") | None = None
+    noise_model: setting_type("noise_model") | None = None
     issues: Annotated[
         list[Issue],
         Field(min_length=1),
@@ -333,6 +283,7 @@ class Scenario(_Section):
         Allowed("a mapping from parameter paths (like putin.softness) to a form"),
     ] = {}
     expect: Expect | None = None
+    observed: Observed | None = None
 
     _source: str = PrivateAttr(default="<string>")
     _sha256: str = PrivateAttr(default="")
@@ -340,7 +291,7 @@ class Scenario(_Section):
     @model_validator(mode="before")
     @classmethod
     def _title_defaults_to_name(cls, data: Any) -> Any:
-        return _default_to(data, "title", "name")
+        return default_to(data, "title", "name")
 
     @property
     def source(self) -> str:
@@ -416,3 +367,44 @@ class Scenario(_Section):
     def reviews_from(self, side_index: int) -> date:
         """The first date on which the side's principal reviews the talks (default start)."""
         return self.sides[side_index].principal.reviews_from or self.start
+
+    # -- schema 2 ------------------------------------------------------------------------
+
+    def setting(self, name: str, side_index: int | None = None) -> str:
+        """The rule a setting of :data:`.fields.SETTINGS` chooses: the file's (for a side's
+        setting: its negotiator's, else its principal's), else the schema's default."""
+        row = SETTING_BY_NAME[name]
+        if row.role == "scenario":
+            value = getattr(self, name)
+        elif row.role == "principal":
+            value = getattr(self.sides[side_index].principal, name)
+        else:
+            holder = self.negotiator_of(side_index) or self.sides[side_index].principal
+            value = getattr(holder, name)
+        return row.default(self.schema_version) if value is None else value
+
+    def believed_salience(self, side_index: int) -> list[float] | None:
+        """The other principal's salience as side ``side_index`` believes it (normalised,
+        in issue order); None when the file writes no belief (then: the truth)."""
+        holder = self.negotiator_of(side_index) or self.sides[side_index].principal
+        if holder.believes is None:
+            return None
+        return normalised(holder.believes.salience, self.issue_ids)
+
+    @property
+    def approvers(self) -> dict[str, tuple[int, Approver]]:
+        """Every approver by id with its side index, side A's first, in file order."""
+        return {
+            approver.id: (j, approver)
+            for j, side in enumerate(self.sides)
+            for approver in side.approvers
+        }
+
+    @property
+    def contact_ids(self) -> list[str | None]:
+        """The id of each contact (None where the file gives none), in file order."""
+        return [contact.id for contact in self.contacts]
+
+    def day(self, when: date) -> int:
+        """Whole days from ``start`` to ``when``."""
+        return (when - self.start).days
