@@ -28,6 +28,10 @@ from summitsim.arrays import (
     RESERVATION,
     SOFTNESS,
     ScenarioArrays,
+    approver_offset,
+    believes_offset,
+    field_offset,
+    held_offset,
     noise_offset,
     side_offset,
 )
@@ -51,11 +55,6 @@ ALWAYS, PIVOTAL = 0, 1
 #: then the contacts' held probabilities (T) and the approvers' blocks.
 RECIPROCITY, MANDATE, MEETS, REVIEWS_FROM, BELIEVES, HELD, APPROVERS = 0, 2, 4, 6, 8, 10, 11
 LAYOUT = 12
-#: Counter of contact 0's held draw: a fixed base above the uncertainty block's counters
-#: and below the noise's, so held draws do not depend on how many counters were used.
-HELD_COUNTER = 1 << 39
-#: The first noise slot of the approvers in a row (after part 1's six).
-APPROVER_SLOT = draws.NOISE_SLOTS
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def make_protocol(
     settings[CLOCK], settings[NOISE_MODEL] = clock, noise_model
     settings[TACTIC : TACTIC + 2], settings[BLAME : BLAME + 2] = tactic, blame
     settings[SUMMIT_DAY] = summit_day
-    settings[SLOTS] = draws.NOISE_SLOTS + len(approver_side) if approver_side else draws.NOISE_SLOTS
+    settings[SLOTS] = draws.noise_slots(len(approver_side))
     settings[PROTOCOL2] = int(needs)
     return Protocol(
         np.array(contact_day, dtype=np.int64),
@@ -130,19 +129,31 @@ def make_protocol(
 
 
 def protocol_of(arrays: ScenarioArrays) -> Protocol:
-    """The :class:`Protocol` of compiled arrays. Arrays without schema 2 fields run part
-    1's protocol."""
+    """The :class:`Protocol` of compiled arrays (layout in :mod:`summitsim.arrays`)."""
+    issues = arrays.issues
+    layout = np.full(LAYOUT, -1, dtype=np.int64)
+    for j in range(2):
+        layout[RECIPROCITY + j] = field_offset(j, "reciprocity", issues)
+        layout[MANDATE + j] = field_offset(j, "mandate", issues)
+        layout[MEETS + j] = field_offset(j, "meets_without_deal", issues)
+        layout[REVIEWS_FROM + j] = field_offset(j, "reviews_from", issues)
+        layout[BELIEVES + j] = believes_offset(j, issues)
+    layout[HELD] = held_offset(issues)
+    if arrays.approvers:
+        layout[APPROVERS] = approver_offset(0, issues, arrays.contacts)
     uncertain = list(zip(arrays.uncertainty.index.tolist(), arrays.uncertainty.width.tolist()))
-    contact_day = getattr(arrays, "contact_day", np.zeros(arrays.contacts, dtype=np.int64))
     return make_protocol(
-        arrays.nominal, uncertain, list(contact_day), int(getattr(arrays, "summit_day", 0))
+        arrays.nominal,
+        uncertain,
+        arrays.contact_day.tolist(),
+        arrays.summit_day,
+        clock=arrays.clock,
+        noise_model=arrays.noise_model,
+        tactic=(int(arrays.tactic[0]), int(arrays.tactic[1])),
+        blame=(int(arrays.blame[0]), int(arrays.blame[1])),
+        layout=layout.tolist(),
+        approver_side=arrays.approver_side.tolist(),
     )
-
-
-def noise_rows(protocol: Protocol) -> int:
-    """Rows of a trial's noise table: one per contact, then row T, the summit's (its
-    numbers are drawn only when some principal would meet without a deal)."""
-    return protocol.contact_day.shape[0] + 1
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -153,21 +164,20 @@ def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slo
         return 0.0
     if given.shape[0] > 0:
         return sd * given[row, slot]
-    return sd * draws.standard_normal(key, draws.NOISE_COUNTER + slots * row + slot)
+    return sd * draws.row_noise(key, row, slot, slots)
 
 
 @njit(cache=True, error_model="numpy")
 def draw_held(params: np.ndarray, layout: np.ndarray, key: np.uint64, out: np.ndarray) -> int:
     """Which contacts a trial holds, into ``out`` (T, bool); returns how many.
 
-    Contact t is held iff ``uniform(key, HELD_COUNTER + t) < held_t`` (design section B; a
-    probability of 1 holds it without a draw). A nominal run does not call this: it holds
-    every contact (design-schema2.md section 8)."""
+    Contact t is held iff ``uniform(key, HELD_COUNTER + t) < held_t``
+    (:func:`summitsim.draws.contact_held`; a probability of 1 holds it without a draw). A
+    nominal run does not call this: it holds every contact (design-schema2.md section 8)."""
     base = layout[HELD]
     count = 0
     for t in range(out.shape[0]):
-        p = 1.0 if base < 0 else params[base + t]
-        out[t] = p >= 1.0 or draws.uniform(key, HELD_COUNTER + t) < p
+        out[t] = base < 0 or draws.contact_held(key, t, params[base + t])
         count += out[t]
     return count
 
@@ -304,7 +314,7 @@ def approver_veto(
             worth = rules.utility(
                 framework, params[at : at + issues], params[at + issues : at + 2 * issues]
             )
-            e = noise(sd, key, given, row, APPROVER_SLOT + a, slots)
+            e = noise(sd, key, given, row, draws.APPROVER + a, slots)
             if not rules.approves(worth, e, params[at + 2 * issues]):
                 return a
     return -1
