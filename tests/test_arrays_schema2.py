@@ -6,11 +6,9 @@ import math
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from summitsim import arrays, draws
-from summitsim.cli import main
-from summitsim.scenario import ScenarioError, load_scenario, parse_scenario
+from summitsim.scenario import load_scenario, parse_scenario
 
 HERE = Path(__file__).parent
 ALL = HERE / "scenarios" / "schema2_all.yaml"
@@ -172,55 +170,15 @@ def test_the_noise_layout_with_approvers_and_a_summit_row():
     assert arrays.nominal_inputs(built)[1].shape == (4, 8)
 
 
-def test_the_drivers_refuse_schema_2_in_one_place():
-    with pytest.raises(ScenarioError, match=arrays.NOT_SIMULATED):
-        arrays.compile_scenario(SCENARIO)
-    arrays.compile_scenario(load_scenario(HERE / "scenarios" / "base.yaml"))  # schema 1 runs
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "field"),
-    [
-        ("schema: 1", "schema: 1", None),
-        ("      reservation: 0.4\n", "      reservation: 0.4\n      mandate: 0.3\n", "mandate"),
-        (
-            "    negotiator:\n      id: lavrov",
-            "    negotiator:\n      id: lavrov\n      reciprocity: 0.2",
-            "reciprocity",
-        ),
-        ("  - date: 2025-10-20", "  - held: 0.5\n    date: 2025-10-20", "contacts[1].held"),
-    ],
-)
-def test_schema_1_files_with_schema_2_values_are_refused_too(old, new, field):
+def test_the_drivers_compile_schema_2_and_schema_2_values_in_schema_1_files():
+    """Both drivers simulate every schema 2 field: nothing is refused any more."""
+    assert arrays.compile_scenario(SCENARIO).schema == 2
     base = (HERE / "scenarios" / "base.yaml").read_text(encoding="utf-8")
-    scenario = parse_scenario(base.replace(old, new, 1))
-    if field is None:
-        arrays.compile_scenario(scenario)
-        return
-    with pytest.raises(ScenarioError, match=arrays.NOT_SIMULATED) as caught:
-        arrays.compile_scenario(scenario)
-    assert field in caught.value.field
-
-
-@pytest.mark.parametrize(
-    "command",
-    [["run"], ["run", "--json"], ["check"], ["sweep", "--over", "noise=0:0.1:2", "--trials", "10"]],
-)
-def test_the_command_line_validates_schema_2_and_refuses_to_simulate_it(
-    command, capsys, tmp_path, monkeypatch
-):
-    monkeypatch.chdir(tmp_path)
-    assert main(["validate", str(ALL)]) == 0
-    assert "valid" in capsys.readouterr().out
-    args = [command[0], str(ALL), *command[1:]]
-    if command[0] == "sweep":
-        args += ["--out", str(tmp_path / "out")]
-    assert main(args) == 2
-    captured = capsys.readouterr()
-    assert captured.err.count("\n") == 1, captured.err
-    assert f"{ALL}: schema: {arrays.NOT_SIMULATED}" in captured.err
-    assert "Traceback" not in captured.err and captured.out == ""
-    assert not (tmp_path / "out").exists()
+    text = base.replace(
+        "      reservation: 0.4\n", "      reservation: 0.4\n      mandate: 0.3\n", 1
+    )
+    built = arrays.compile_scenario(parse_scenario(text))
+    assert built.nominal[arrays.field_offset(1, "mandate", built.issues)] == 0.3
 
 
 def test_a_principal_negotiating_for_itself_carries_the_negotiator_fields():

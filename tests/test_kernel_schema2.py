@@ -1,8 +1,7 @@
 """Schema 2 in the Monte Carlo kernel (design-schema2.md sections 1-8), numbers by hand.
 
-Scenarios are written as schema 1 files for what schema 1 can say, and the schema 2
-parameters are appended to the compiled flat vector, with a :class:`moves.Protocol` that
-points at them: the kernel reads them through that layout whoever compiles them.
+Each scenario is a file, schema 1 or (with schema 2 fields) schema 2 with every setting
+written, loaded and compiled as a user's would be.
 """
 
 from __future__ import annotations
@@ -38,7 +37,8 @@ def two_sides(
     noise: float = 0.0,
 ) -> str:
     """A schema 1 file: side A (us, first mover) against side B (russia), both with a
-    negotiator, contacts on ``days`` after the start (2025-10-01), the summit on day 10."""
+    negotiator, contacts on ``days`` after the start (2025-10-01), the summit on day 10.
+    :func:`build` turns it into schema 2 where asked."""
     if saliences is None:
         saliences = ((1.0,) * len(issues), (1.0,) * len(issues))
 
@@ -59,9 +59,15 @@ def two_sides(
       patience: {patience[j]!r}
       trust_loss: {trust_loss!r}
       sideline_below: 0.5
-    negotiator: {{id: {negotiator}, concession: {concession[j]!r}, hawkishness: {hawkishness[j]!r}}}
+      #{principal}
+    negotiator:
+      id: {negotiator}
+      concession: {concession[j]!r}
+      hawkishness: {hawkishness[j]!r}
+      #{negotiator}
+    #{side}
 """
-    contacts = "".join(f"  - date: 2025-10-{1 + d:02d}\n" for d in days)
+    contacts = "".join(f"  - date: 2025-10-{1 + d:02d}  #contact{t}\n" for t, d in enumerate(days))
     return f"""schema: 1
 name: schema2-kernel-test
 start: 2025-10-01
@@ -74,8 +80,15 @@ issues:
 {contacts}"""
 
 
-def build(
-    tmp_path: Path,
+SETTING_WORDS = {
+    "clock": ("contacts", "calendar"),
+    "noise_model": ("judgement", "perception"),
+    "tactic": ("segment", "tradeoff"),
+    "blame": ("always", "pivotal"),
+}
+
+
+def schema2_text(
     text: str,
     *,
     reciprocity: tuple[float, float] = (0.0, 0.0),
@@ -83,44 +96,57 @@ def build(
     meets: tuple[float, float] = (math.nan, math.nan),
     held: tuple[float, ...] | None = None,
     approvers: tuple[tuple[int, tuple[float, ...], tuple[float, ...], float], ...] = (),
-    force: bool = False,
-    **settings_: object,
+    clock: int = moves.CONTACTS_CLOCK,
+    noise_model: int = moves.JUDGEMENT,
+    tactic: tuple[int, int] = (moves.SEGMENT, moves.SEGMENT),
+    blame: tuple[int, int] = (moves.ALWAYS, moves.ALWAYS),
+) -> str:
+    """``text`` (from :func:`two_sides`) as a schema 2 file with these fields; every
+    setting is written, at part 1's choice unless given (schema 2's defaults differ)."""
+    issues = [line.split("id: ")[1] for line in text.splitlines() if line.startswith("  - id: ")]
+    issues = [k for k in issues if k not in ("us", "russia")]
+    text = text.replace("schema: 1", "schema: 2", 1)
+    top = f"clock: {SETTING_WORDS['clock'][clock]}\n"
+    top += f"noise_model: {SETTING_WORDS['noise_model'][noise_model]}\n"
+    text = text.replace("issues:\n", top + "issues:\n", 1)
+    for j, (side, principal, negotiator) in enumerate(
+        (("us", "trump", "rubio"), ("russia", "putin", "lavrov"))
+    ):
+        lines = f"      blame: {SETTING_WORDS['blame'][blame[j]]}\n"
+        if not math.isnan(mandate[j]):
+            lines += f"      mandate: {mandate[j]!r}\n"
+        if not math.isnan(meets[j]):
+            lines += f"      meets_without_deal: {meets[j]!r}\n"
+        text = text.replace(f"      #{principal}\n", lines, 1)
+        lines = f"      tactic: {SETTING_WORDS['tactic'][tactic[j]]}\n"
+        lines += f"      reciprocity: {reciprocity[j]!r}\n"
+        text = text.replace(f"      #{negotiator}\n", lines, 1)
+        mine = [(n, a) for n, a in enumerate(approvers) if a[0] == j]
+        lines = "    approvers:\n" if mine else ""
+        for n, (_, ideal, salience, reservation) in mine:
+            lines += f"      - id: approver{n}\n"
+            lines += "        ideal: {" + ", ".join(f"{k}: {v!r}" for k, v in zip(issues, ideal))
+            lines += "}\n        salience: {"
+            lines += ", ".join(f"{k}: {v!r}" for k, v in zip(issues, salience)) + "}\n"
+            lines += f"        reservation: {reservation!r}\n"
+        text = text.replace(f"    #{side}\n", lines, 1)
+    for t, p in enumerate(held or ()):
+        text = text.replace(f"  #contact{t}\n", f"\n    held: {p!r}\n", 1)
+    return text
+
+
+def build(
+    tmp_path: Path, text: str, *, force: bool = False, **fields: object
 ) -> tuple[ScenarioArrays, moves.Protocol]:
-    """Compile ``text`` and append the schema 2 parameters: per side reciprocity, mandate,
-    meets_without_deal, then each contact's held probability, then the approvers
-    (side, ideal, salience, reservation). ``force`` runs schema 2's protocol even when
-    nothing asks for it."""
+    """Compile ``text``, as a schema 2 file when ``fields`` are given (see
+    :func:`schema2_text`). ``force`` runs schema 2's protocol even when nothing asks for
+    it."""
+    if fields:
+        text = schema2_text(text, **fields)  # type: ignore[arg-type]
     path = tmp_path / "scenario.yaml"
     path.write_text(text)
-    scenario = load_scenario(path)
-    arrays = compile_scenario(scenario)
-    extra: list[float] = [*reciprocity, *mandate, *meets]
-    base = arrays.nominal.shape[0]
-    layout = np.full(moves.LAYOUT, -1, dtype=np.int64)
-    for j in range(2):
-        layout[moves.RECIPROCITY + j] = base + j
-        layout[moves.MANDATE + j] = base + 2 + j
-        layout[moves.MEETS + j] = base + 4 + j
-    if held is not None:
-        layout[moves.HELD] = base + len(extra)
-        extra += list(held)
-    if approvers:
-        layout[moves.APPROVERS] = base + len(extra)
-        for _, ideal, salience, reservation in approvers:
-            total = sum(salience)
-            extra += [*ideal, *(w / total for w in salience), reservation]
-    nominal = np.concatenate([arrays.nominal, np.array(extra)])
-    arrays = dataclasses.replace(arrays, nominal=nominal)
-    start = scenario.start
-    protocol = moves.make_protocol(
-        nominal,
-        list(zip(arrays.uncertainty.index.tolist(), arrays.uncertainty.width.tolist())),
-        [(c.date - start).days for c in scenario.contacts],
-        (scenario.summit - start).days,
-        layout=layout,
-        approver_side=[side for side, *_ in approvers],
-        **settings_,  # type: ignore[arg-type]
-    )
+    arrays = compile_scenario(load_scenario(path))
+    protocol = moves.protocol_of(arrays)
     if force:
         protocol.settings[moves.PROTOCOL2] = 1
     return arrays, protocol
@@ -130,7 +156,7 @@ def nominal(arrays: ScenarioArrays, protocol: moves.Protocol) -> tuple:
     """The nominal run through ``kernel.negotiate``: every contact held, no noise; returns
     (outcome, side, contact, sidelined, held, blamed, who), the offers and the framework."""
     params = arrays.nominal.copy()
-    noise = np.zeros((moves.noise_rows(protocol), int(protocol.settings[moves.SLOTS])))
+    noise = np.zeros(arrays.noise_shape)
     offers, framework = np.empty((2, arrays.issues)), np.empty(arrays.issues)
     result = kernel.negotiate(
         params,
@@ -145,6 +171,8 @@ def nominal(arrays: ScenarioArrays, protocol: moves.Protocol) -> tuple:
         protocol.as_tuple(),
         np.ones(arrays.contacts, dtype=np.bool_),
         True,
+        np.empty((3, arrays.issues)),
+        np.empty((2, arrays.issues), dtype=np.int64),
     )
     return result, offers, framework
 

@@ -93,6 +93,8 @@ def test_nominal_run_is_the_kernel_without_noise():
         kernel.protocol_of(arrays).as_tuple(),
         np.ones(arrays.contacts, dtype=np.bool_),
         True,
+        np.empty((3, arrays.issues)),
+        np.empty((2, arrays.issues), dtype=np.int64),
     )
     model = SummitModel(scenario)
     model.run()

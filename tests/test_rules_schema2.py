@@ -259,6 +259,20 @@ def test_tradeoff_offer_is_the_fractional_knapsack_optimum(case):
     assert worth_to_other >= best_for_other(own, w, other, v, aim) - 1e-9
 
 
+@settings(max_examples=300, deadline=None)
+@given(instance())
+def test_tradeoff_walk_on_the_ranking_is_the_tradeoff_offer_to_the_bit(case):
+    """The kernel ranks the issues once per trial and walks the ranking at each offer:
+    the offer is exactly :func:`rules.tradeoff_offer`'s."""
+    own, w, other, v, aim = case
+    order = np.empty(len(own), dtype=np.int64)
+    rules.tradeoff_ranking(v, w, order)
+    assert sorted(order.tolist()) == list(range(len(own)))
+    walked = np.empty(len(own))
+    rules.tradeoff_walk(own, w, other, order, aim, walked)
+    np.testing.assert_array_equal(walked, tradeoff(own, w, other, v, aim))
+
+
 # --- reciprocity (section 3) -----------------------------------------------------------
 
 

@@ -21,9 +21,6 @@ the choice in :data:`summitsim.scenario.fields.SETTINGS`.
 
 The ``uncertainty`` block becomes a table of forms (see :mod:`summitsim.draws`) acting on
 slices of that vector.
-
-Until the drivers read the schema 2 arrays, :func:`compile_scenario` refuses a scenario
-that uses them (:func:`refuse_schema_2`).
 """
 
 from __future__ import annotations
@@ -37,7 +34,6 @@ from numba import njit
 from summitsim import draws
 from summitsim.scenario.fields import (
     APPROVER_FIELDS,
-    BY_NAME,
     CONTACT_FIELDS,
     ISSUE_FIELDS,
     LATE_ISSUE_FIELDS,
@@ -47,7 +43,6 @@ from summitsim.scenario.fields import (
     SETTING_BY_NAME,
     SIDE_FIELDS,
 )
-from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.paths import ParameterPath, resolve
 from summitsim.scenario.schema import Scenario
 
@@ -352,9 +347,7 @@ def scenario_arrays(scenario: Scenario) -> ScenarioArrays:
 
 
 def compile_scenario(scenario: Scenario) -> ScenarioArrays:
-    """The arrays of a validated scenario, for the drivers: refused while they cannot
-    simulate what it uses (:func:`refuse_schema_2`)."""
-    refuse_schema_2(scenario)  # delete this line once the drivers read the schema 2 arrays
+    """The arrays of a validated scenario, schema 1 or 2, for the drivers."""
     return scenario_arrays(scenario)
 
 
@@ -391,58 +384,3 @@ def nominal_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
     params = arrays.nominal.copy()
     params[noise_offset(arrays.issues)] = 0.0
     return params, np.zeros(arrays.noise_shape)
-
-
-#: What the drivers say of a scenario that uses what they cannot yet simulate.
-NOT_SIMULATED = "schema 2 scenarios validate but cannot be simulated by this version"
-
-
-def _schema_2_use(scenario: Scenario) -> str | None:
-    """The field path of the first schema 2 feature a schema 1 scenario uses, if any."""
-    for j, side in enumerate(scenario.sides):
-        at = f"sides[{j}]"
-        if side.approvers:
-            return f"{at}.approvers"
-        principal = side.principal
-        for name in ("mandate", "meets_without_deal"):
-            if getattr(principal, name) is not None:
-                return f"{at}.principal.{name}"
-        holder = side.negotiator or principal
-        role = "negotiator" if side.negotiator else "principal"
-        if holder.believes is not None:
-            return f"{at}.{role}.believes"
-        if scenario.negotiator_value(j, "reciprocity") != 0.0:
-            return f"{at}.{role}.reciprocity"
-    for t, contact in enumerate(scenario.contacts):
-        if contact.held != 1.0:
-            return f"contacts[{t}].held"
-    for i, consequence in enumerate(scenario.consequences):
-        if consequence.when in ("no_deal", "held", "failure"):
-            return f"consequences[{i}].when"
-    for text in scenario.uncertainty:
-        path = resolve(scenario, text)
-        if path.role in ("contact", "approver") or BY_NAME[path.field].since > 1:
-            return f"uncertainty.{text}"
-        if path.field == "reviews_from":
-            return f"uncertainty.{text}"
-    return None
-
-
-def refuse_schema_2(scenario: Scenario) -> None:
-    """Raise ScenarioError (exit 2) for a scenario the drivers cannot yet simulate: schema 2,
-    or a schema 1 file with a schema 2 field set away from its schema 1 value (section 9
-    lets a schema 1 file write them; silently ignoring one would be a wrong answer)."""
-    if scenario.schema_version >= 2:
-        raise ScenarioError(
-            f"{NOT_SIMULATED}; allowed: `summitsim validate`, or a schema 1 file",
-            file=scenario.source,
-            field="schema",
-        )
-    used = _schema_2_use(scenario)
-    if used is not None:
-        raise ScenarioError(
-            f"{NOT_SIMULATED} (and so do schema 2 fields in a schema 1 file); allowed: this "
-            "field at its schema 1 value, or `summitsim validate`",
-            file=scenario.source,
-            field=used,
-        )

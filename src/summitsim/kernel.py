@@ -173,6 +173,8 @@ def negotiate(
     protocol: tuple,
     held: np.ndarray,
     full: bool,
+    spare: np.ndarray,
+    order: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """One trial with parameters ``params``; returns ``(outcome, side, contact, sidelined,
     held, blamed, who)``.
@@ -186,7 +188,9 @@ def negotiate(
     rows, else from the trial ``key``. ``protocol`` is :meth:`Protocol.as_tuple`; ``held``
     (T, bool) the contacts this trial holds. Under pivotal blame ``full`` asks for the
     counterfactual of every failed trial where hawkishness could be pivotal; without it,
-    only where a fall of trust would sideline (all that counting needs).
+    only where a fall of trust would sideline (all that counting needs); ``spare``
+    (3 x K) is its scratch and ``order`` (2 x K, int64) that of the trade-off's ranking,
+    both allocated once by the caller.
     """
     if protocol[1][moves.PROTOCOL2] == 0:
         outcome, decider, contact = _talks(
@@ -208,7 +212,7 @@ def negotiate(
             -1,
         )
     outcome, decider, contact, summit_held, who = talks2(
-        params, issues, first, reviewed, key, given_noise, offers, framework, protocol, held
+        params, issues, first, reviewed, key, given_noise, offers, framework, protocol, held, order
     )
     blame = protocol[1][moves.BLAME : moves.BLAME + 2]
     blamed = 0
@@ -233,10 +237,11 @@ def negotiate(
             reviewed,
             key,
             given_noise,
-            np.empty_like(offers),
-            np.empty_like(framework),
+            spare[:2],
+            spare[2],
             protocol,
             held,
+            order,
         )[0]
         params[at] = hawkishness
         if rules.pivotal_blame(outcome, counterfactual, SUMMIT):
@@ -276,6 +281,8 @@ def _trial(
     framework: np.ndarray,
     held: np.ndarray,
     full: bool,
+    spare: np.ndarray,
+    order: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
     contacts, then negotiate.
@@ -319,6 +326,8 @@ def _trial(
         protocol,
         held,
         full,
+        spare,
+        order,
     )
 
 
@@ -329,9 +338,11 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
     offers = np.empty((2, case[_ISSUES]))
     framework = np.empty(case[_ISSUES])
     held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
+    spare = np.empty((3, case[_ISSUES]))
+    order = np.empty((2, case[_ISSUES]), dtype=np.int64)
     for trial in range(start, stop):
         outcome, side, _, mask, summit_held, _, _ = _trial(
-            trial, case, block, params, offers, framework, held, False
+            trial, case, block, params, offers, framework, held, False, spare, order
         )
         if outcome == SUMMIT:
             counts[Count.SUMMIT] += 1
@@ -385,6 +396,8 @@ def simulate_block(
         params = np.empty_like(case[_NOMINAL])
         offers = np.empty((2, case[_ISSUES]))
         contacts_held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
+        spare = np.empty((3, case[_ISSUES]))
+        order = np.empty((2, case[_ISSUES]), dtype=np.int64)
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
             (
                 outcome[trial],
@@ -394,7 +407,18 @@ def simulate_block(
                 held[trial],
                 blamed[trial],
                 who[trial],
-            ) = _trial(trial, case, block, params, offers, framework[trial], contacts_held, True)
+            ) = _trial(
+                trial,
+                case,
+                block,
+                params,
+                offers,
+                framework[trial],
+                contacts_held,
+                True,
+                spare,
+                order,
+            )
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ from summitsim.arrays import (
     RESERVATION,
     SOFTNESS,
     ScenarioArrays,
+    approver_offset,
+    believes_offset,
+    field_offset,
+    held_offset,
     noise_offset,
     side_offset,
 )
@@ -49,11 +53,6 @@ ALWAYS, PIVOTAL = 0, 1
 #: then the contacts' held probabilities (T) and the approvers' blocks.
 RECIPROCITY, MANDATE, MEETS, REVIEWS_FROM, BELIEVES, HELD, APPROVERS = 0, 2, 4, 6, 8, 10, 11
 LAYOUT = 12
-#: Counter of contact 0's held draw: a fixed base above the uncertainty block's counters
-#: and below the noise's, so held draws do not depend on how many counters were used.
-HELD_COUNTER = 1 << 39
-#: The first noise slot of the approvers in a row (after part 1's six).
-APPROVER_SLOT = draws.NOISE_SLOTS
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def make_protocol(
     settings[CLOCK], settings[NOISE_MODEL] = clock, noise_model
     settings[TACTIC : TACTIC + 2], settings[BLAME : BLAME + 2] = tactic, blame
     settings[SUMMIT_DAY] = summit_day
-    settings[SLOTS] = draws.NOISE_SLOTS + len(approver_side) if approver_side else draws.NOISE_SLOTS
+    settings[SLOTS] = draws.noise_slots(len(approver_side))
     settings[PROTOCOL2] = int(needs)
     return Protocol(
         np.array(contact_day, dtype=np.int64),
@@ -128,19 +127,31 @@ def make_protocol(
 
 
 def protocol_of(arrays: ScenarioArrays) -> Protocol:
-    """The :class:`Protocol` of compiled arrays. Arrays without schema 2 fields run part
-    1's protocol."""
+    """The :class:`Protocol` of compiled arrays (layout in :mod:`summitsim.arrays`)."""
+    issues = arrays.issues
+    layout = np.full(LAYOUT, -1, dtype=np.int64)
+    for j in range(2):
+        layout[RECIPROCITY + j] = field_offset(j, "reciprocity", issues)
+        layout[MANDATE + j] = field_offset(j, "mandate", issues)
+        layout[MEETS + j] = field_offset(j, "meets_without_deal", issues)
+        layout[REVIEWS_FROM + j] = field_offset(j, "reviews_from", issues)
+        layout[BELIEVES + j] = believes_offset(j, issues)
+    layout[HELD] = held_offset(issues)
+    if arrays.approvers:
+        layout[APPROVERS] = approver_offset(0, issues, arrays.contacts)
     uncertain = list(zip(arrays.uncertainty.index.tolist(), arrays.uncertainty.width.tolist()))
-    contact_day = getattr(arrays, "contact_day", np.zeros(arrays.contacts, dtype=np.int64))
     return make_protocol(
-        arrays.nominal, uncertain, list(contact_day), int(getattr(arrays, "summit_day", 0))
+        arrays.nominal,
+        uncertain,
+        arrays.contact_day.tolist(),
+        arrays.summit_day,
+        clock=arrays.clock,
+        noise_model=arrays.noise_model,
+        tactic=(int(arrays.tactic[0]), int(arrays.tactic[1])),
+        blame=(int(arrays.blame[0]), int(arrays.blame[1])),
+        layout=layout.tolist(),
+        approver_side=arrays.approver_side.tolist(),
     )
-
-
-def noise_rows(protocol: Protocol) -> int:
-    """Rows of a trial's noise table: one per contact, then row T, the summit's (its
-    numbers are drawn only when some principal would meet without a deal)."""
-    return protocol.contact_day.shape[0] + 1
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -151,21 +162,20 @@ def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slo
         return 0.0
     if given.shape[0] > 0:
         return sd * given[row, slot]
-    return sd * draws.standard_normal(key, draws.NOISE_COUNTER + slots * row + slot)
+    return sd * draws.row_noise(key, row, slot, slots)
 
 
 @njit(cache=True, error_model="numpy")
 def draw_held(params: np.ndarray, layout: np.ndarray, key: np.uint64, out: np.ndarray) -> int:
     """Which contacts a trial holds, into ``out`` (T, bool); returns how many.
 
-    Contact t is held iff ``uniform(key, HELD_COUNTER + t) < held_t`` (design section B; a
-    probability of 1 holds it without a draw). A nominal run does not call this: it holds
-    every contact (design-schema2.md section 8)."""
+    Contact t is held iff ``uniform(key, HELD_COUNTER + t) < held_t``
+    (:func:`summitsim.draws.contact_held`; a probability of 1 holds it without a draw). A
+    nominal run does not call this: it holds every contact (design-schema2.md section 8)."""
     base = layout[HELD]
     count = 0
     for t in range(out.shape[0]):
-        p = 1.0 if base < 0 else params[base + t]
-        out[t] = p >= 1.0 or draws.uniform(key, HELD_COUNTER + t) < p
+        out[t] = base < 0 or draws.contact_held(key, t, params[base + t])
         count += out[t]
     return count
 
@@ -202,7 +212,7 @@ def optional(params: np.ndarray, layout: np.ndarray, at: int) -> float:
     return np.nan if layout[at] < 0 else params[layout[at]]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
 def floor_of(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> float:
     """The negotiator's floor ``f = m + h (1 - m)`` with the mandate ``m`` (the trial's
     reservation when none is set; design-schema2.md section 4)."""
@@ -225,7 +235,7 @@ def time_target(
     return rules.target(share, floor_value)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
 def believed(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> np.ndarray:
     """The other principal's salience as side ``side`` reads it: its ``believes`` slice, or
     the other's salience of the trial when none is written (design-schema2.md section 13)."""
@@ -242,24 +252,38 @@ def propose(
     issues: int,
     tactic: int,
     toward: np.ndarray,
-    belief: np.ndarray,
+    order: np.ndarray,
     aim: float,
     out: np.ndarray,
 ) -> None:
     """Side ``side``'s offer at target ``aim`` into ``out``: on the segment toward the
     other's latest offer ``toward``, or the trade-off toward the other principal's true
-    ideal with the believed salience ``belief`` (design-schema2.md section 2)."""
+    ideal, walking the issues in ``order`` (:func:`rules.tradeoff_ranking` of the believed
+    salience; design-schema2.md section 2)."""
     if tactic == SEGMENT:
         rules.offer(ideal(params, side, issues), salience(params, side, issues), toward, aim, out)
     else:
-        rules.tradeoff_offer(
+        rules.tradeoff_walk(
             ideal(params, side, issues),
             salience(params, side, issues),
             ideal(params, 1 - side, issues),
-            belief,
+            order,
             aim,
             out,
         )
+
+
+@njit(cache=True, error_model="numpy")
+def rank_issues(
+    params: np.ndarray, layout: np.ndarray, settings: np.ndarray, issues: int, order: np.ndarray
+) -> None:
+    """Row j of ``order`` (2 x K): the order in which side j's trade-off concedes the
+    issues, from its own and its believed salience (once per trial: neither changes)."""
+    for j in range(2):
+        if settings[TACTIC + j] == TRADEOFF:
+            rules.tradeoff_ranking(
+                believed(params, layout, j, issues), salience(params, j, issues), order[j]
+            )
 
 
 @njit(cache=True, error_model="numpy")
@@ -288,7 +312,7 @@ def approver_veto(
             worth = rules.utility(
                 framework, params[at : at + issues], params[at + issues : at + 2 * issues]
             )
-            e = noise(sd, key, given, row, APPROVER_SLOT + a, slots)
+            e = noise(sd, key, given, row, draws.APPROVER + a, slots)
             if not rules.approves(worth, e, params[at + 2 * issues]):
                 return a
     return -1
@@ -306,6 +330,7 @@ def talks2(
     framework: np.ndarray,
     protocol: tuple,
     held: np.ndarray,
+    order: np.ndarray,
 ) -> tuple[int, int, int, bool, int]:
     """Schema 2's protocol (design-schema2.md sections 1-7, design section C):
     ``(outcome, side, contact, held, who)``.
@@ -335,8 +360,9 @@ def talks2(
     rho_f = 0.0 if np.isnan(rho_f) else rho_f
     rho_s = 0.0 if np.isnan(rho_s) else rho_s
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    belief_f = believed(params, layout, f, issues)
-    belief_s = believed(params, layout, s, issues)
+    rank_issues(params, layout, settings, issues, order)
+    since_f = optional(params, layout, REVIEWS_FROM + f)  # NaN: the fixed schedule
+    since_s = optional(params, layout, REVIEWS_FROM + s)
     offers[s] = ideal(params, s, issues)  # F's first proposal goes toward S's ideal
     framework[:] = np.nan
     prev_f, prev_s, then_f, then_s = 1.0, 1.0, 0.0, 0.0
@@ -358,7 +384,7 @@ def talks2(
             gain = rules.conceded_gain(now, then_f) if had_f else 0.0
             aim_f = rules.reciprocal_target(aim_f, prev_f, rho_f, gain, floor_f)
             then_f, had_f, prev_f = now, i >= 1, aim_f
-        propose(params, f, issues, tactic_f, offers[s], belief_f, aim_f, offers[f])
+        propose(params, f, issues, tactic_f, offers[s], order[f], aim_f, offers[f])
         worth = value(params, s, issues, offers[f])
         err_s = noise(sd, key, given, t, draws.S_JUDGES, slots)
         aim_s = time_target(params, s, issues, elapsed, floor_s)
@@ -370,7 +396,7 @@ def talks2(
         if rules.accepts(worth, err_s, aim_s):
             agreed = f
         else:
-            propose(params, s, issues, tactic_s, offers[f], belief_s, aim_s, offers[s])
+            propose(params, s, issues, tactic_s, offers[f], order[s], aim_s, offers[s])
             worth = value(params, f, issues, offers[s])
             err_f = noise(sd, key, given, t, draws.F_JUDGES, slots)
             if rules.accepts(worth, err_f, aim_f):
@@ -397,7 +423,7 @@ def talks2(
                     outcome, decider, who = VETOED, approver_side[a], a
             break
         for j in (f, s):
-            since = optional(params, layout, REVIEWS_FROM + j)
+            since = since_f if j == f else since_s
             due = reviewed[t, j] if np.isnan(since) else contact_day[t] >= since
             if not due:
                 continue
@@ -429,7 +455,7 @@ def talks2(
             e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
         if not rules.attends(worth, e, bar):
             return outcome, decider, contact, False, who
-    return in_person(params, issues, f, protocol, key, given, offers, framework, slots, sd)
+    return in_person(params, issues, f, protocol, key, given, offers, framework, slots, sd, order)
 
 
 @njit(cache=True, error_model="numpy")
@@ -444,6 +470,7 @@ def in_person(
     framework: np.ndarray,
     slots: int,
     sd: float,
+    order: np.ndarray,
 ) -> tuple[int, int, int, bool, int]:
     """The principals' round at a summit held without a framework (design-schema2.md
     section 6): elapsed time 1, no hawkishness, so each aims at its true reservation ``r``
@@ -455,16 +482,14 @@ def in_person(
     s = 1 - f
     r_f = scalar(params, f, issues, RESERVATION)
     r_s = scalar(params, s, issues, RESERVATION)
-    belief_f = believed(params, layout, f, issues)
-    belief_s = believed(params, layout, s, issues)
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    propose(params, f, issues, tactic_f, offers[s], belief_f, r_f, offers[f])
+    propose(params, f, issues, tactic_f, offers[s], order[f], r_f, offers[f])
     agreed = -1
     e = noise(sd, key, given, contacts, draws.S_JUDGES, slots)
     if rules.accepts(value(params, s, issues, offers[f]), e, r_s):
         agreed = f
     else:
-        propose(params, s, issues, tactic_s, offers[f], belief_s, r_s, offers[s])
+        propose(params, s, issues, tactic_s, offers[f], order[s], r_s, offers[s])
         e = noise(sd, key, given, contacts, draws.F_JUDGES, slots)
         if rules.accepts(value(params, f, issues, offers[s]), e, r_f):
             agreed = s

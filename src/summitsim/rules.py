@@ -328,6 +328,68 @@ def tradeoff_offer(
         k = _next_in_ranking(believed_salience, own_salience, k)
 
 
+@njit(cache=True, error_model="numpy")
+def tradeoff_ranking(
+    believed_salience: np.ndarray, own_salience: np.ndarray, order: np.ndarray
+) -> None:
+    """Write into ``order`` the issues in the trade-off's order (``v_k / w_k``, highest
+    first, ``w_k = 0`` first, exact ties in file order): the ranking step of
+    :func:`tradeoff_offer`, which depends on the saliences alone, so a driver that makes
+    many offers with the same saliences computes it once (design-schema2.md section 2).
+
+    >>> import numpy as np
+    >>> order = np.empty(3, dtype=np.int64)
+    >>> tradeoff_ranking(np.array([0.2, 0.8, 0.0]), np.array([0.8, 0.2, 0.0]), order)
+    >>> order.tolist()  # w = 0 first, then 0.8 / 0.2 = 4, then 0.2 / 0.8
+    [2, 1, 0]
+    """
+    k = _next_in_ranking(believed_salience, own_salience, -1)
+    for place in range(order.shape[0]):
+        order[place] = k
+        k = _next_in_ranking(believed_salience, own_salience, k)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def tradeoff_walk(
+    own_ideal: np.ndarray,
+    own_salience: np.ndarray,
+    other_ideal: np.ndarray,
+    order: np.ndarray,
+    aim: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`tradeoff_offer` with the ranking given (``order`` from
+    :func:`tradeoff_ranking`): the same operations in the same order, so the same offer to
+    the last bit (tested).
+
+    >>> import numpy as np
+    >>> out, order = np.empty(2), np.array([1, 0])
+    >>> tradeoff_walk(np.zeros(2), np.array([0.8, 0.2]), np.ones(2), order, 0.75, out)
+    >>> [round(float(v), 12) for v in out]
+    [0.0625, 1.0]
+    """
+    issues = own_ideal.shape[0]
+    if utility(other_ideal, own_ideal, own_salience) >= aim:
+        for k in range(issues):
+            out[k] = other_ideal[k]
+        return
+    for k in range(issues):
+        out[k] = own_ideal[k]
+    budget = 1.0 - aim
+    for place in range(issues):
+        k = order[place]
+        gap = other_ideal[k] - own_ideal[k]
+        cost = own_salience[k] * abs(gap)
+        if cost <= budget:
+            out[k] = other_ideal[k]
+            budget -= cost
+        else:
+            if budget > 0.0:  # a partial move; cost > budget > 0 means w_k > 0
+                step = min(budget / own_salience[k], abs(gap))
+                out[k] = own_ideal[k] + step if gap > 0.0 else own_ideal[k] - step
+            return
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def conceded_gain(value_now: float, value_then: float) -> float:
     """What the other side conceded to j since j last acted: ``Delta_j = max(0, u_j(y_now) -
