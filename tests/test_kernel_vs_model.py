@@ -15,7 +15,10 @@ from summitsim.arrays import compile_scenario, trial_inputs
 from summitsim.model import SummitModel
 from summitsim.scenario import load_scenario
 
-SCENARIOS = sorted(Path("scenarios").rglob("*.yaml"))
+# The historical cases in scenarios/cases/ are scored by `backtest` rather than compared
+# here: twelve more trial-by-trial comparisons would multiply this test's time, and a case
+# whose outcome never varies would fail the check below that two kinds of outcome are seen.
+SCENARIOS = sorted(p for p in Path("scenarios").rglob("*.yaml") if "cases" not in p.parts)
 TRIALS = 2000
 
 
