@@ -21,7 +21,10 @@ from summitsim.outcomes import OUTCOMES
 from summitsim.scenario import ScenarioError, load_scenario, parse_scenario
 from summitsim.trial_setup import contacts_held
 
-SCENARIOS = sorted(Path("scenarios").rglob("*.yaml"))
+# The historical cases in scenarios/cases/ are scored by `backtest` rather than compared
+# here: twelve more trial-by-trial comparisons would multiply this test's time, and a case
+# whose outcome never varies would fail the check below that two kinds of outcome are seen.
+SCENARIOS = sorted(p for p in Path("scenarios").rglob("*.yaml") if "cases" not in p.parts)
 TRIALS = 2000
 
 
