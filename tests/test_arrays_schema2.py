@@ -39,7 +39,7 @@ def test_the_flat_vector_by_hand():
 
 
 def test_the_settings_and_days_by_hand():
-    built = arrays.scenario_arrays(SCENARIO)
+    built = arrays.compile_scenario(SCENARIO)
     assert (built.schema, built.clock, built.noise_model) == (2, 0, 0)  # contacts, judgement
     assert built.tactic.tolist() == [0, 1]  # rubio segment (written), lavrov tradeoff (default)
     assert built.blame.tolist() == [0, 1]  # trump always (written), putin pivotal (default)
@@ -54,10 +54,10 @@ def test_the_settings_and_days_by_hand():
 def test_schema_2_defaults_of_an_unwritten_setting():
     text = TEXT.replace("clock: contacts\n", "").replace("noise_model: judgement\n", "")
     text = text.replace("      blame: always\n", "").replace("      tactic: segment\n", "")
-    built = arrays.scenario_arrays(parse_scenario(text))
+    built = arrays.compile_scenario(parse_scenario(text))
     assert (built.clock, built.noise_model) == (1, 1)  # calendar, perception
     assert built.tactic.tolist() == [1, 1] and built.blame.tolist() == [1, 1]
-    schema1 = arrays.scenario_arrays(load_scenario(HERE / "scenarios" / "base.yaml"))
+    schema1 = arrays.compile_scenario(load_scenario(HERE / "scenarios" / "base.yaml"))
     assert (schema1.clock, schema1.noise_model) == (0, 0)
     assert schema1.tactic.tolist() == [0, 0] and schema1.blame.tolist() == [0, 0]
     assert not schema1.summit_round and schema1.noise_shape == (2, 6)  # schema 1's layout
@@ -93,7 +93,7 @@ def test_the_uncertainty_table_by_hand():
 
 
 def _draws(scenario, trials):
-    built = arrays.scenario_arrays(scenario)
+    built = arrays.compile_scenario(scenario)
     key = draws.block_key(3, 0, 0)
     return np.array([arrays.trial_inputs(built, key, trial)[0] for trial in range(trials)])
 
@@ -141,7 +141,7 @@ def test_contact_held_draws():
     block = draws.block_key(1, 0, 0)
     held = np.array([draws.contact_held(draws.trial_key(block, n), 1, 0.3) for n in range(4000)])
     assert abs(held.mean() - 0.3) < 0.03
-    built = arrays.scenario_arrays(SCENARIO)
+    built = arrays.compile_scenario(SCENARIO)
     params, _ = arrays.trial_inputs(built, block, 7)
     mask = arrays.trial_held(built, params, block, 7)
     trial_key = draws.trial_key(block, 7)
@@ -165,7 +165,7 @@ def test_the_noise_layout_with_approvers_and_a_summit_row():
     schema1 = np.empty((3, 6))
     draws.noise_matrix(key, 3, schema1)  # schema 1: exactly the lazy judgement noise
     assert schema1[2, 5] == draws.judgement_noise(key, 2, 5)
-    built = arrays.scenario_arrays(SCENARIO)
+    built = arrays.compile_scenario(SCENARIO)
     assert arrays.trial_inputs(built, draws.block_key(7, 0, 0), 3)[1].shape == (4, 8)
     assert arrays.nominal_inputs(built)[1].shape == (4, 8)
 
@@ -189,7 +189,7 @@ def test_a_principal_negotiating_for_itself_carries_the_negotiator_fields():
         "      believes: {salience: {territory: 1, sanctions: 1}}\n",
         1,
     )
-    built = arrays.scenario_arrays(parse_scenario(text))
+    built = arrays.compile_scenario(parse_scenario(text))
     assert built.tactic.tolist() == [0, 1] and built.has_negotiator.tolist() == [False, False]
     assert built.nominal[4 + arrays.RECIPROCITY] == 0.5
     assert built.nominal[16:18].tolist() == [0.5, 0.5]  # trump's belief of putin's salience

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summitsim import draws, kernel, moves
+from summitsim import draws, kernel, moves, outcomes
 from summitsim.arrays import ScenarioArrays, compile_scenario, field_offset
 from summitsim.scenario import load_scenario
 
@@ -200,7 +200,7 @@ def test_self_veto_under_judgement_noise(tmp_path, h, expected, schema2):
     assert protocol.settings[moves.PROTOCOL2] == int(schema2)
     trials = 200_000
     counts = kernel.count(arrays, trials, KEY, protocol=protocol)
-    columns = dict(zip(kernel.COUNT_COLUMNS, counts.tolist()))
+    columns = dict(zip(outcomes.COUNT_COLUMNS, counts.tolist()))
     assert share(columns["vetoed_a"], trials, expected)
     assert columns["vetoed_a"] + columns["summit"] == trials  # nothing else happens
     assert math.isclose(0.5 * math.erfc(0.035 / 0.03 / math.sqrt(2)), 0.12167, abs_tol=5e-6)
@@ -213,7 +213,7 @@ def test_no_self_veto_under_perception_noise(tmp_path, h):
     text = two_sides(reservations=(0.3, 0.3), hawkishness=(h, 0.0), noise=0.03)
     arrays, protocol = build(tmp_path, text, noise_model=moves.PERCEPTION)
     counts = kernel.count(arrays, 100_000, KEY, protocol=protocol)
-    assert counts[kernel.COUNT_COLUMNS.index("summit")] == 100_000
+    assert counts[outcomes.COUNT_COLUMNS.index("summit")] == 100_000
 
 
 # -- the logroll ------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_logroll_under_segment(tmp_path):
     """Targets 1 - 0.16 t on both sides (contacts clock, T = 6, linear, softness 0): on
     the segment the framework is (0.52, 0.52) at contact index 4, worth (0.48, 0.52)."""
     (outcome, _, contact, *_), _, framework = logroll(tmp_path, moves.SEGMENT)
-    assert (outcome, contact) == (kernel.SUMMIT, 4)
+    assert (outcome, contact) == (outcomes.SUMMIT, 4)
     np.testing.assert_allclose(framework, [0.52, 0.52], atol=1e-12)
     worth = [1 - 0.8 * 0.52 - 0.2 * 0.52, 1 - 0.2 * 0.48 - 0.8 * 0.48]
     np.testing.assert_allclose(worth, [0.48, 0.52], atol=1e-12)
@@ -248,7 +248,7 @@ def test_logroll_under_tradeoff_by_hand_and_on_the_pareto_frontier(tmp_path):
     and territory by 0.12 / 0.8 = 0.15: (0.15, 1), worth 0.68 to Trump and
     1 - 0.2 * 0.85 = 0.83 >= 0.68 to Putin: agreed at index 2."""
     (outcome, _, contact, *_), _, framework = logroll(tmp_path, moves.TRADEOFF)
-    assert (outcome, contact) == (kernel.SUMMIT, 2)
+    assert (outcome, contact) == (outcomes.SUMMIT, 2)
     np.testing.assert_allclose(framework, [0.15, 1.0], atol=1e-12)
     trump = 1 - 0.8 * framework[0] - 0.2 * (framework[1])
     putin = 1 - 0.2 * (1 - framework[0]) - 0.8 * (1 - framework[1])
@@ -271,10 +271,10 @@ def test_a_mandate_below_the_reservation_produces_a_veto(tmp_path):
     < 0.7 to Trump): deadline."""
     text = two_sides(reservations=(0.7, 0.5))
     (outcome, side, *_), _, framework = nominal(*build(tmp_path, text, mandate=(math.nan, 0.1)))
-    assert (outcome, side) == (kernel.VETOED, 1)
+    assert (outcome, side) == (outcomes.VETOED, 1)
     np.testing.assert_allclose(framework, [0.3], atol=1e-12)
     (outcome, *_), _, _ = nominal(*build(tmp_path, text))
-    assert outcome == kernel.DEADLINE
+    assert outcome == outcomes.DEADLINE
 
 
 def test_a_summit_held_without_a_deal(tmp_path):
@@ -285,12 +285,12 @@ def test_a_summit_held_without_a_deal(tmp_path):
     text = two_sides(reservations=(0.7, 0.7))
     result, _, framework = nominal(*build(tmp_path, text, meets=(0.2, 0.2)))
     outcome, side, contact, _, held, _, who = result
-    assert (outcome, side, contact, held, who) == (kernel.NO_DEAL, -1, 1, True, -1)
+    assert (outcome, side, contact, held, who) == (outcomes.NO_DEAL, -1, 1, True, -1)
     assert np.isnan(framework).all()
     result, _, _ = nominal(*build(tmp_path, text, meets=(0.2, 0.5)))
-    assert (result[0], result[4]) == (kernel.DEADLINE, False)
+    assert (result[0], result[4]) == (outcomes.DEADLINE, False)
     result, _, _ = nominal(*build(tmp_path, text, meets=(0.2, math.nan)))
-    assert (result[0], result[4]) == (kernel.DEADLINE, False)  # null: no summit without a deal
+    assert (result[0], result[4]) == (outcomes.DEADLINE, False)  # null: no summit without a deal
 
 
 def test_a_deal_made_in_person(tmp_path):
@@ -299,7 +299,7 @@ def test_a_deal_made_in_person(tmp_path):
     Trump offers 0.6, worth 0.6 >= 0.4 to Putin: a summit with a deal, made at the summit."""
     text = two_sides(reservations=(0.4, 0.4), hawkishness=(0.5, 0.5))
     result, _, framework = nominal(*build(tmp_path, text, meets=(0.2, 0.2)))
-    assert (result[0], result[2], result[4]) == (kernel.SUMMIT, 1, True)
+    assert (result[0], result[2], result[4]) == (outcomes.SUMMIT, 1, True)
     np.testing.assert_allclose(framework, [0.6], atol=1e-12)
 
 
@@ -312,11 +312,11 @@ def test_an_approvers_veto_names_the_approver(tmp_path):
     approvers = ((0, (0.0,), (1.0,), 0.1), (1, (0.0,), (1.0,), 0.5))
     result, _, framework = nominal(*build(tmp_path, text, approvers=approvers))
     outcome, side, contact, _, held, _, who = result
-    assert (outcome, side, contact, held, who) == (kernel.VETOED, 1, 0, False, 1)
+    assert (outcome, side, contact, held, who) == (outcomes.VETOED, 1, 0, False, 1)
     np.testing.assert_allclose(framework, [0.8], atol=1e-12)
     approvers = ((0, (0.0,), (1.0,), 0.1), (1, (0.0,), (1.0,), 0.1))
     result, _, _ = nominal(*build(tmp_path, text, approvers=approvers))
-    assert (result[0], result[6]) == (kernel.SUMMIT, -1)
+    assert (result[0], result[6]) == (outcomes.SUMMIT, -1)
 
 
 # -- pivotal blame ----------------------------------------------------------------------
@@ -331,13 +331,13 @@ def test_pivotal_blame_blames_only_a_pivotal_negotiator(tmp_path):
     text = two_sides(reservations=(0.4, 0.4), hawkishness=(0.5, 0.0), trust_loss=0.5)
     arrays, protocol = build(tmp_path, text, blame=(moves.PIVOTAL, moves.PIVOTAL))
     result, _, _ = nominal(arrays, protocol)
-    assert (result[0], result[3], result[5]) == (kernel.DEADLINE, 0b01, 0b01)
+    assert (result[0], result[3], result[5]) == (outcomes.DEADLINE, 0b01, 0b01)
     counts = kernel.count(arrays, 1000, KEY, protocol=protocol)
-    assert counts[kernel.COUNT_COLUMNS.index("sidelined_a")] == 1000
+    assert counts[outcomes.COUNT_COLUMNS.index("sidelined_a")] == 1000
     text = two_sides(reservations=(0.4, 0.4), hawkishness=(0.5, 0.5), trust_loss=0.5)
     arrays, protocol = build(tmp_path, text, blame=(moves.PIVOTAL, moves.PIVOTAL))
     result, _, _ = nominal(arrays, protocol)
-    assert (result[0], result[3], result[5]) == (kernel.DEADLINE, 0, 0)
+    assert (result[0], result[3], result[5]) == (outcomes.DEADLINE, 0, 0)
     trials = kernel.simulate(arrays, 1000, KEY, protocol=protocol)
     assert not trials.blamed.any() and not trials.sidelined.any()
     arrays, protocol = build(tmp_path, text)  # always: both blamed after any failure
@@ -364,7 +364,7 @@ def test_reciprocal_lavrov_answers_rubios_concessions(tmp_path, rho, expected):
         tmp_path, text, reciprocity=(0.0, rho), force=True, clock=moves.CALENDAR_CLOCK
     )
     (outcome, *_), offers, _ = nominal(arrays, protocol)
-    assert outcome == kernel.DEADLINE
+    assert outcome == outcomes.DEADLINE
     np.testing.assert_allclose(offers[0], [0.6], atol=1e-12)
     np.testing.assert_allclose(offers[1], [expected], atol=1e-12)
 
@@ -376,10 +376,10 @@ def test_a_contact_held_with_probability_one_half(tmp_path):
     text = two_sides()
     arrays, protocol = build(tmp_path, text, held=(0.5,))
     trials = 100_000
-    counts = dict(zip(kernel.COUNT_COLUMNS, kernel.count(arrays, trials, KEY, protocol=protocol)))
+    counts = dict(zip(outcomes.COUNT_COLUMNS, kernel.count(arrays, trials, KEY, protocol=protocol)))
     assert share(counts["summit"], trials, 0.5)
     assert counts["summit"] + counts["deadline"] == trials
-    assert nominal(arrays, protocol)[0][0] == kernel.SUMMIT
+    assert nominal(arrays, protocol)[0][0] == outcomes.SUMMIT
     arrays, protocol = build(tmp_path, text, held=(1.0,))
     assert kernel.count(arrays, 1000, KEY, protocol=protocol)[0] == 1000
 
@@ -390,7 +390,7 @@ def test_the_contacts_clock_counts_held_contacts_only(tmp_path):
     text = two_sides(days=(1, 2))
     arrays, protocol = build(tmp_path, text, held=(1.0, 0.5))
     trials = kernel.simulate(arrays, 20_000, KEY, protocol=protocol)
-    assert (trials.outcome == kernel.SUMMIT).all()
+    assert (trials.outcome == outcomes.SUMMIT).all()
     assert share(int((trials.contact == 0).sum()), 20_000, 0.5)
     assert set(trials.day.tolist()) == {10}  # a summit is dated on the summit's day
 
@@ -403,7 +403,7 @@ def test_the_calendar_clock_moves_concession_with_the_date(tmp_path, day, offer)
     last: x = 0.8 whatever its date."""
     text = two_sides(reservations=(0.2, 0.9), days=(day,))
     (outcome, *_), offers, _ = nominal(*build(tmp_path, text, clock=moves.CALENDAR_CLOCK))
-    assert outcome == kernel.DEADLINE
+    assert outcome == outcomes.DEADLINE
     np.testing.assert_allclose(offers[0], [offer], atol=1e-12)
     (_, *_), offers, _ = nominal(*build(tmp_path, text, force=True))
     np.testing.assert_allclose(offers[0], [0.8], atol=1e-12)
@@ -484,7 +484,7 @@ def test_summit_never_falls_as_a_side_softens(tmp_path_factory, case, step):
     value = softer[at]
     softer[at] = min(1.0, value + step) if case["field"] == "softness" else value * (1 + step)
     after = nominal(dataclasses.replace(arrays, nominal=softer), protocol)[0][0]
-    assert not (before == kernel.SUMMIT and after != kernel.SUMMIT)
+    assert not (before == outcomes.SUMMIT and after != outcomes.SUMMIT)
 
 
 @settings(max_examples=60, deadline=None)

@@ -14,11 +14,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summitsim import draws, kernel
-from summitsim.arrays import NOT_SIMULATED, compile_scenario, trial_inputs
+from summitsim import draws, kernel, outcomes
+from summitsim.arrays import compile_scenario, trial_inputs
 from summitsim.model import SummitModel
 from summitsim.outcomes import OUTCOMES
-from summitsim.scenario import ScenarioError, load_scenario, parse_scenario
+from summitsim.scenario import load_scenario, parse_scenario
 from summitsim.trial_setup import contacts_held
 
 # The historical cases in scenarios/cases/ are scored by `backtest` rather than compared
@@ -73,7 +73,7 @@ def test_the_comparison_covers_every_outcome():
     for path in SCENARIOS:
         arrays = compile_scenario(load_scenario(path))
         seen |= set(kernel.simulate(arrays, TRIALS, draws.block_key(11, 0, 0)).outcome)
-    assert seen == {kernel.SUMMIT, kernel.CANCELLED, kernel.VETOED, kernel.DEADLINE}
+    assert seen == {outcomes.SUMMIT, outcomes.CANCELLED, outcomes.VETOED, outcomes.DEADLINE}
 
 
 def test_nominal_run_is_the_kernel_without_noise():
@@ -101,7 +101,7 @@ def test_nominal_run_is_the_kernel_without_noise():
     )
     model = SummitModel(scenario)
     model.run()
-    assert result[:3] == (kernel.CANCELLED, 0, 1)
+    assert result[:3] == (outcomes.CANCELLED, 0, 1)
     assert (model.outcome.kind, model.outcome.side, model.outcome.contact) == ("cancelled", "us", 1)
     for j, side in enumerate(scenario.side_ids):
         np.testing.assert_array_equal(offers[j], model.contacts_held[-1].offers[side])
@@ -230,32 +230,6 @@ def test_random_schema_1_scenarios_agree_trial_by_trial(data):
     compare_trial_by_trial(data)
 
 
-def schema_2_can_be_simulated() -> bool:
-    """Whether this version simulates schema 2 files: until both drivers read the schema 2
-    arrays, compile_scenario refuses them with :data:`arrays.NOT_SIMULATED`, and the
-    schema 2 comparison waits (any other error is a failure, not a reason to wait)."""
-    try:
-        compile_scenario(parse_scenario("schema: 2\n" + TINY, "tiny.yaml"))
-    except ScenarioError as error:
-        if NOT_SIMULATED in str(error):
-            return False
-        raise
-    return True
-
-
-TINY = """name: tiny
-start: 2025-03-01
-summit: 2025-03-10
-first_mover: a
-issues: [{id: x}]
-sides:
-  - {id: a, principal: {id: pa, ideal: {x: 0}, salience: {x: 1}, reservation: 0.2}}
-  - {id: b, principal: {id: pb, ideal: {x: 1}, salience: {x: 1}, reservation: 0.2}}
-contacts: [{date: 2025-03-02}]
-"""
-
-
-@pytest.mark.skipif(not schema_2_can_be_simulated(), reason="schema 2 not simulated yet")
 @settings(max_examples=40, deadline=None)
 @given(random_scenario(schema=2))
 def test_random_schema_2_scenarios_agree_trial_by_trial(data):

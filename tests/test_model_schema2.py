@@ -22,7 +22,6 @@ import pytest
 import yaml
 
 from summitsim import arrays, draws
-from summitsim import model as model_module
 from summitsim.model import SummitModel
 from summitsim.scenario import Scenario, parse_scenario
 from summitsim.timeline import account_json, account_text
@@ -56,13 +55,6 @@ ROLES = {"pa": (0, "principal"), "na": (0, "negotiator"), "pb": (1, "principal")
 ROLES |= {"nb": (1, "negotiator")}
 
 
-@pytest.fixture(autouse=True)
-def simulate_schema_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Mesa model on schema 2 arrays, while compile_scenario still refuses them for
-    both drivers (the kernel's side lands separately)."""
-    monkeypatch.setattr(model_module, "compile_scenario", arrays.scenario_arrays)
-
-
 def toy_text(changes: dict[str, object] | None = None, text: str = TOY, **top: object) -> str:
     """The toy file with ``ACTOR.FIELD`` changes and top-level ones, as YAML."""
     data = yaml.safe_load(text) | top
@@ -93,7 +85,7 @@ def test_a_contact_not_held_is_narrated_and_the_contacts_clock_skips_it():
     scenario = toy()
     model = SummitModel(
         scenario,
-        params=arrays.nominal_inputs(arrays.scenario_arrays(scenario))[0],
+        params=arrays.nominal_inputs(arrays.compile_scenario(scenario))[0],
         noise=np.zeros((3, 6)),
         held=np.array([True, False, True]),
     )
@@ -318,7 +310,7 @@ def test_perception_noise_never_vetoes_its_own_negotiators_offer():
         one = yaml.safe_load(toy_text(noise=0.1, noise_model=model_name))
         one["contacts"] = one["contacts"][:1]
         scenario = parse_scenario(yaml.safe_dump(one), "one.yaml")
-        params = arrays.scenario_arrays(scenario).nominal
+        params = arrays.compile_scenario(scenario).nominal
         outcomes[model_name] = SummitModel(scenario, params=params, noise=noise)
         outcomes[model_name].run()
     judged, perceived = outcomes["judgement"], outcomes["perception"]

@@ -30,8 +30,8 @@ BASE = (ROOT / "tests" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
 
 
 def test_the_layout_by_hand():
-    assert OUTCOMES == ("summit", "cancelled", "vetoed", "deadline")
-    assert [int(o) for o in Outcome] == [0, 1, 2, 3]
+    assert OUTCOMES == ("summit", "cancelled", "vetoed", "deadline", "no_deal")
+    assert [int(o) for o in Outcome] == [0, 1, 2, 3, 4]
     assert COUNT_COLUMNS == (
         "summit",
         "cancelled_a",
@@ -41,8 +41,11 @@ def test_the_layout_by_hand():
         "deadline",
         "sidelined_a",
         "sidelined_b",
+        "no_deal",
+        "held",
     )
-    assert OUTCOME_COLUMNS == 6
+    # schema 1's eight columns come first, in their old order; schema 2 appends
+    assert OUTCOME_COLUMNS == (0, 1, 2, 3, 4, 5, 8)
     assert (CANCELLED_BY, VETOED_BY, SIDELINED) == ((1, 2), (3, 4), (6, 7))
     assert Outcome(2).word == "vetoed" and Count.SIDELINED_B.column == "sidelined_b"
 
@@ -54,18 +57,23 @@ def test_the_kernel_counts_each_outcome_in_its_named_column():
     arrays = compile_scenario(scenario)
     trials = kernel.simulate(arrays, 5000, block_key(3, 0, 0))
     expected = np.zeros(len(COUNT_COLUMNS), dtype=np.int64)
-    for outcome, side, sidelined in zip(trials.outcome, trials.side, trials.sidelined):
+    for outcome, side, sidelined, held in zip(
+        trials.outcome, trials.side, trials.sidelined, trials.held
+    ):
+        expected[Count.HELD] += held
         if outcome == Outcome.SUMMIT:
             expected[Count.SUMMIT] += 1
         elif outcome == Outcome.DEADLINE:
             expected[Count.DEADLINE] += 1
+        elif outcome == Outcome.NO_DEAL:
+            expected[Count.NO_DEAL] += 1
         else:
             expected[(CANCELLED_BY if outcome == Outcome.CANCELLED else VETOED_BY)[side]] += 1
         for j in (0, 1):
             expected[SIDELINED[j]] += (sidelined >> j) & 1
     found = kernel.count(arrays, 5000, block_key(3, 0, 0), parallel=False)
     np.testing.assert_array_equal(found, expected)
-    assert found[:OUTCOME_COLUMNS].sum() == 5000
+    assert found[list(OUTCOME_COLUMNS)].sum() == 5000
 
 
 def test_the_model_ends_with_an_outcome_word():

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from summitsim import kernel, rules
+from summitsim import outcomes, rules
 
 # The logroll of the schema 2 issue: two issues, ideals (0, 0) and (1, 1), saliences
 # (0.8, 0.2) and (0.2, 0.8), reservations 0.2. Side 1 cares about issue 0, side 2 about
@@ -352,13 +352,13 @@ def test_approver_test_by_hand():
 @pytest.mark.parametrize(
     "outcome, counterfactual, blamed",
     [
-        (kernel.CANCELLED, kernel.SUMMIT, True),  # h made the difference
-        (kernel.DEADLINE, kernel.SUMMIT, True),
-        (kernel.VETOED, kernel.SUMMIT, True),
-        (kernel.CANCELLED, kernel.CANCELLED, False),  # it fails without h too
-        (kernel.DEADLINE, kernel.VETOED, False),
-        (kernel.SUMMIT, kernel.SUMMIT, False),  # nothing to blame
+        (outcomes.CANCELLED, outcomes.SUMMIT, True),  # h made the difference
+        (outcomes.DEADLINE, outcomes.SUMMIT, True),
+        (outcomes.VETOED, outcomes.SUMMIT, True),
+        (outcomes.CANCELLED, outcomes.CANCELLED, False),  # it fails without h too
+        (outcomes.DEADLINE, outcomes.VETOED, False),
+        (outcomes.SUMMIT, outcomes.SUMMIT, False),  # nothing to blame
     ],
 )
 def test_pivotal_blame_on_the_kernel_codes(outcome, counterfactual, blamed):
-    assert rules.pivotal_blame(outcome, counterfactual, kernel.SUMMIT) is blamed
+    assert rules.pivotal_blame(outcome, counterfactual, outcomes.SUMMIT) is blamed

@@ -312,7 +312,7 @@ def _code(scenario: Scenario, name: str, side: int | None = None) -> int:
     return SETTING_BY_NAME[name].code(scenario.setting(name, side))
 
 
-def scenario_arrays(scenario: Scenario) -> ScenarioArrays:
+def compile_scenario(scenario: Scenario) -> ScenarioArrays:
     """The arrays of a validated scenario, schema 1 or 2."""
     reviewed = np.array(
         [
@@ -344,11 +344,6 @@ def scenario_arrays(scenario: Scenario) -> ScenarioArrays:
         approver_side=np.array([j for j, _ in scenario.approvers.values()], dtype=np.int64),
         summit_round=any(meets),
     )
-
-
-def compile_scenario(scenario: Scenario) -> ScenarioArrays:
-    """The arrays of a validated scenario, schema 1 or 2, for the drivers."""
-    return scenario_arrays(scenario)
 
 
 def trial_inputs(
