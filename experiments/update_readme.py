@@ -8,10 +8,12 @@ Each section follows a marker comment (``<!-- name -->``) and is rewritten whole
   ``results/budapest_2025/softness/`` (written by ``softness_sweep.py``);
 * ``sensitivity``: the largest effects in ``results/budapest_2025/sensitivity/``
   (written by ``sensitivity.py``);
-* ``benchmark``: the table of ``results/benchmark.json`` (written by ``benchmark.py``).
+* ``benchmark``: the table of ``results/benchmark.json`` (written by ``benchmark.py``);
+* ``backtest``: the per-case and overall scores of ``results/backtest/`` (written by
+  ``backtest.py``).
 
 ``tests/test_readme.py`` checks that the README still says what these sources say.
-Usage: ``uv run python experiments/update_readme.py``.
+Usage: ``uv run python experiments/update_readme.py [SECTION ...]`` (no section: all).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +149,63 @@ def benchmark_section() -> str:
     )
 
 
+PREDICTOR_WORDS = {
+    "model": "model",
+    "compromise": "compromise",
+    "nash": "Nash",
+    "winset": "win-set",
+    "base_rate": "base rate",
+}
+
+
+def backtest_section() -> str:
+    """The per-case P(observed class) and scores, the means per predictor and the best
+    baseline, all read from ``results/backtest/``."""
+    folder = ROOT / "results" / "backtest"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    with open(folder / "backtest.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(folder / "overall.csv", newline="", encoding="utf-8") as handle:
+        overall = list(csv.DictReader(handle))
+    predictors = [r["predictor"] for r in overall]
+    head = "| case | observed | " + " | ".join(PREDICTOR_WORDS[p] for p in predictors) + " |"
+    lines = [head, "|" + "---|" * (len(predictors) + 2)]
+    by_case: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        by_case.setdefault(row["case"], {})[row["predictor"]] = row
+    for case, mine in by_case.items():
+        observed = next(iter(mine.values()))["observed"].replace("_", " ")
+        cells = " | ".join(
+            f"{float(mine[p]['p_observed']):.3f}" if p in mine else "-" for p in predictors
+        )
+        lines.append(f"| {case} | {observed} | {cells} |")
+    lines += [
+        "",
+        "| mean over cases | " + " | ".join(PREDICTOR_WORDS[p] for p in predictors) + " |",
+    ]
+    lines.append("|" + "---|" * (len(predictors) + 1))
+    for score in ("brier", "log"):
+        word = "Brier" if score == "brier" else "log (floor 0.001)"
+        lines.append(f"| {word} | " + " | ".join(f"{float(r[score]):.3f}" for r in overall) + " |")
+    best = manifest["best_baseline_by_brier"]
+    scores = {r["predictor"]: (float(r["brier"]), float(r["log"])) for r in overall}
+    verdicts = [
+        f"{'beats' if scores['model'][k] < scores[best][k] else 'does not beat'} it on the "
+        f"{word} score"
+        for k, word in enumerate(("Brier", "log"))
+    ]
+    return (
+        f"P(observed class) per case ({len(by_case)} cases, {manifest['trials']:,} trials "
+        f"each, seed {manifest['seed']}):\n\n"
+        + "\n".join(lines)
+        + f"\n\nThe best baseline by mean Brier score is **{PREDICTOR_WORDS[best]}** "
+        f"(Brier {scores[best][0]:.3f}, log {scores[best][1]:.3f}); the model, with Brier "
+        f"{scores['model'][0]:.3f} and log {scores['model'][1]:.3f}, {verdicts[0]} and "
+        f"{verdicts[1]}.\n\n![Scored against history: per-case probability of what happened, "
+        "and the model's calibration](results/backtest/backtest.png)\n"
+    )
+
+
 def replace_section(readme: str, marker: str, body: str) -> str:
     """Replace what stands between ``<!-- marker -->`` and ``<!-- /marker -->``."""
     pattern = rf"(<!-- {marker} -->\n).*?(<!-- /{marker} -->)"
@@ -158,15 +218,22 @@ def replace_section(readme: str, marker: str, body: str) -> str:
 
 
 def main() -> None:
-    readme = README.read_text(encoding="utf-8")
-    readme = replace_section(readme, "run-output", fenced(command_output("run", SCENARIO)))
-    readme = replace_section(
-        readme, "sweep-output", fenced(command_output(*MAIN_COMMAND, "--quiet"))
-    )
-    readme = replace_section(readme, "results", results_section())
-    readme = replace_section(readme, "sensitivity", sensitivity_section())
+    sections: dict[str, Callable[[], str]] = {
+        "run-output": lambda: fenced(command_output("run", SCENARIO)),
+        "sweep-output": lambda: fenced(command_output(*MAIN_COMMAND, "--quiet")),
+        "results": results_section,
+        "sensitivity": sensitivity_section,
+        "backtest": backtest_section,
+    }
     if (ROOT / "results" / "benchmark.json").exists():
-        readme = replace_section(readme, "benchmark", benchmark_section())
+        sections["benchmark"] = benchmark_section
+    wanted = sys.argv[1:] or list(sections)
+    unknown = sorted(set(wanted) - set(sections))
+    if unknown:
+        raise SystemExit(f"unknown section {unknown[0]!r}: allowed are {', '.join(sections)}")
+    readme = README.read_text(encoding="utf-8")
+    for name in wanted:
+        readme = replace_section(readme, name, sections[name]())
     README.write_text(readme, encoding="utf-8")
 
 

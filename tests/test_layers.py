@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "baselines",
         "scoring",
         "baseline_report",
+        "backtest",
         "expectations",
     ),
     ("summary",),

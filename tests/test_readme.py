@@ -156,3 +156,14 @@ def test_discover_example_is_current(tmp_path):
     )
     assert _without_written_line(block_after("discover-output")) == _without_written_line(out)
     assert (RESULTS / "budapest_2025" / "analysis" / "discover" / "tradeoff.png").exists()
+
+
+def test_scored_against_history_is_what_results_backtest_says():
+    sys.path.insert(0, "experiments")
+    try:
+        from update_readme import backtest_section
+    finally:
+        sys.path.remove("experiments")
+    match = re.search(r"<!-- backtest -->\n(.*?)<!-- /backtest -->", README, re.S)
+    assert match, "no <!-- backtest --> section in the README"
+    assert match.group(1) == backtest_section()

@@ -1,7 +1,7 @@
 """The command line (design.md section 4): the ``summitsim`` parser and the entry point;
 each family of commands in a room of its own (:mod:`summitsim.cli.run`: run, validate,
 check; :mod:`summitsim.cli.sweep`; :mod:`summitsim.cli.demo`; :mod:`summitsim.cli.analysis`:
-whatif, sensitivity, discover, baselines).
+whatif, sensitivity, discover, baselines; :mod:`summitsim.cli.backtest`).
 
 Exit status: 0 success, 1 a ``check`` that failed, 2 bad input (a scenario, a flag, a
 parameter path, a file that cannot be written), always with one clear message on stderr and
@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from summitsim import __version__
-from summitsim.cli import analysis, demo, run, sweep
+from summitsim.cli import analysis, backtest, demo, run, sweep
 from summitsim.cli.flags import BAD_INPUT
 from summitsim.scenario import ScenarioError
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_command(commands)
     demo.add_command(commands)
     analysis.add_commands(commands)
+    backtest.add_command(commands)
     return parser
 
 
@@ -61,6 +62,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sensitivity": analysis.command_sensitivity,
     "discover": analysis.command_discover,
     "baselines": analysis.command_baselines,
+    "backtest": backtest.command_backtest,
 }
 
 
