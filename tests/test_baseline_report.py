@@ -49,3 +49,16 @@ def test_the_model_and_the_honest_base_rate_sit_beside_the_baselines():
     low, high = model["p_summit_ci95"]
     assert low < model["p_summit"] < high
     assert model["p_held"] == model["p_summit"]  # schema 1: a held summit is a deal
+
+
+def test_a_schema_2_case_gets_its_nominal_outcome_from_the_schema_2_protocol():
+    """Anchorage 2025 is held and its deal vetoed at the summit in the nominal run: the
+    report's nominal outcome is the kernel's, which agrees with the Mesa model's."""
+    from summitsim.model import SummitModel
+
+    case = load_scenario("scenarios/cases/anchorage_2025.yaml")
+    model = SummitModel(case)
+    model.run()
+    found = report(case, 500, 0)["model"]
+    assert found["nominal_outcome"] == model.outcome.kind
+    assert 0.0 <= found["p_summit"] <= found["p_held"] <= 1.0

@@ -41,6 +41,7 @@ from summitsim.arrays import (
     TRUST_LOSS,
     ScenarioArrays,
     noise_offset,
+    nominal_inputs,
     side_offset,
 )
 from summitsim.moves import (
@@ -464,6 +465,31 @@ def outcome_days(protocol: Protocol, outcome: np.ndarray, contact: np.ndarray) -
     before = ((outcome == CANCELLED) | (outcome == VETOED)) & (contact < days.shape[0])
     after_contact = days[np.minimum(contact, days.shape[0] - 1)] + 1 if days.size else 0
     return np.where(before, after_contact, summit_day).astype(np.int64)
+
+
+def nominal_trial(arrays: ScenarioArrays) -> tuple[int, int, int, int, bool, int, int]:
+    """The nominal run by the kernel (every value as written, no noise, every contact held):
+    ``(outcome, side, contact, sidelined, held, blamed, who)`` as :func:`negotiate`
+    returns them. The Mesa model's nominal run ends the same way (tested)."""
+    params, noise = nominal_inputs(arrays)
+    result = negotiate(
+        params,
+        arrays.issues,
+        arrays.first,
+        arrays.reviewed,
+        arrays.has_negotiator,
+        np.uint64(0),
+        noise,
+        np.empty((2, arrays.issues)),
+        np.empty(arrays.issues),
+        protocol_of(arrays).as_tuple(),
+        np.ones(arrays.contacts, dtype=np.bool_),
+        True,
+        np.empty((3, arrays.issues)),
+        np.empty((2, arrays.issues), dtype=np.int64),
+    )
+    outcome, side, contact, sidelined, held, blamed, who = result
+    return int(outcome), int(side), int(contact), int(sidelined), bool(held), int(blamed), int(who)
 
 
 def simulate(

@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from summitsim.analysis import wilson_interval
-from summitsim.arrays import compile_scenario, nominal_inputs
+from summitsim.arrays import compile_scenario
 from summitsim.factors import counts_at, held, progress_bar, scalar_path, summits
-from summitsim.kernel import negotiate
+from summitsim.kernel import nominal_trial
 from summitsim.outcomes import Outcome
 from summitsim.scenario.overrides import with_values
 from summitsim.scenario.paths import ParameterPath, get_value
@@ -97,21 +97,8 @@ class WhatIf:
 def nominal_outcome(scenario: Scenario) -> tuple[int, int]:
     """``(outcome code, deciding side)`` of the nominal run, by the kernel (the Mesa
     model's nominal run is the same, tested in test_kernel_vs_model)."""
-    arrays = compile_scenario(scenario)
-    params, noise = nominal_inputs(arrays)
-    offers, framework = np.empty((2, arrays.issues)), np.empty(arrays.issues)
-    outcome, side, _, _ = negotiate(
-        params,
-        arrays.issues,
-        arrays.first,
-        arrays.reviewed,
-        arrays.has_negotiator,
-        np.uint64(0),
-        noise,
-        offers,
-        framework,
-    )
-    return int(outcome), int(side)
+    outcome, side, *_ = nominal_trial(compile_scenario(scenario))
+    return outcome, side
 
 
 def _ends(path: ParameterPath, value: float) -> tuple[float, float]:
