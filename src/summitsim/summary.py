@@ -36,6 +36,8 @@ class Summary:
     def held_differs(self) -> bool:
         """Whether P(held) differs from P(summit) at any grid point: only then is it worth
         a second line in the table and the figure (in schema 1 every held summit agrees)."""
+        if "p_held" not in self.columns:
+            return False
         return bool(np.any(self.column("p_held") != self.column("p_summit")))
 
 

@@ -167,11 +167,11 @@ def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
     held_header = f"{'':4}  {'P(held)':>9}  95% interval" if held else ""
     print(f"{header}  {'P(summit)':>9}  95% interval{held_header}")
     k = len(plan.grid.paths)
-    i = summary.columns.index("p_held")
     for row in shown:
         values = "  ".join(f"{v:>16.4g}" for v in row[:k])
         line = f"{values}  {row[k + 2]:>9.4f}  [{row[k + 3]:.4f}, {row[k + 4]:.4f}]"
         if held:
+            i = summary.columns.index("p_held")
             line += f"  {row[i]:>9.4f}  [{row[i + 1]:.4f}, {row[i + 2]:.4f}]"
         print(line)
     if len(shown) < len(summary.rows):

@@ -33,6 +33,7 @@ from summitsim.analysis import wilson_interval
 from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.figures import panels
+from summitsim.figures.run import ending_text
 from summitsim.model import SummitModel
 from summitsim.outcomes import Count
 from summitsim.scenario import fields
@@ -189,12 +190,12 @@ def p_summit_curve(
 
 
 def outcome_text(model: SummitModel) -> str:
-    """``Outcome: cancelled by us on 2025-10-21`` or ``Outcome: not decided yet``."""
+    """``Outcome: cancelled by us on 2025-10-21``, ``Outcome: held, no agreement on
+    2025-03-10`` or ``Outcome: not decided yet``."""
     outcome = model.outcome
     if outcome is None:
         return "Outcome: not decided yet"
-    by = f" by {outcome.side}" if outcome.side else ""
-    return f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()}"
+    return f"Outcome: {ending_text(model)} on {outcome.date.isoformat()}"
 
 
 def calendar_text(model: ClassroomModel) -> str:
