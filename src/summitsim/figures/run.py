@@ -141,7 +141,14 @@ def _plot_events(model: SummitModel, axis: Axes) -> None:
     for i, event in enumerate(shown):
         colour = palette.EVENTS[event.kind]
         height = rows - i
-        axis.plot([event.date], [height], marker="o", color=colour)
+        # yellow (a summit without a deal) is outlined, to be seen on white
+        axis.plot(
+            [event.date],
+            [height],
+            marker="o",
+            color=colour,
+            markeredgecolor=palette.text_colour(colour),
+        )
         axis.vlines(event.date, 0, height, color=colour, alpha=0.35, linewidth=1)
         text = event.text
         if len(text) > _EVENT_TEXT:

@@ -74,7 +74,8 @@ def sweep_figure(
     trials = int(summary.column("trials")[0])
     curve.set_ylim(-0.02, 1.02)
     curve.set_ylabel("probability" if summary.held_differs() else "P(summit with an agreement)")
-    curve.set_title(f"{title}: P(summit) against {paths[0]}\n({trials:,} trials per point)")
+    shown = "P(summit) and P(held)" if summary.held_differs() else "P(summit)"
+    curve.set_title(f"{title}: {shown} against {paths[0]}\n({trials:,} trials per point)")
     curve.legend(loc="best", fontsize=8)
     outcomes = dict(palette.OUTCOMES)
     # cancelled and vetoed, next to each other, differ twice
