@@ -248,3 +248,23 @@ def test_a_switched_tactic_waits_for_reset_in_words():
         "nb.tactic segment -> tradeoff",
         "pa.mandate 0.70 -> 0.50",
     ]
+
+
+def test_the_tactic_switch_on_the_page_waits_for_reset():
+    import ipyvuetify as v
+    import solara
+
+    params = toy_params()
+    applied = app.initial_values(params)
+
+    @solara.component
+    def Inputs():
+        chosen = solara.use_reactive(dict(applied))
+        controls.ParameterInputs(params, chosen, applied)
+
+    _, rendered = solara.render(Inputs(), handle_error=False)
+    switches = rendered.find(v.BtnToggle).widgets
+    assert len(switches) == 2  # one per negotiator
+    switches[1].v_model = 1  # Nb: trade-off
+    notes = [widget.children for widget in rendered.find(v.Alert).widgets]
+    assert ["Press Reset to apply: nb.tactic segment -> tradeoff"] in notes
