@@ -88,3 +88,35 @@ def test_the_printed_table_shows_p_held_beside_p_summit_only_where_they_differ(s
     lines = capsys.readouterr().out.splitlines()
     assert "P(held)" not in lines[1]
     assert lines[2].split() == ["0", "0.4000", "[0.1682,", "0.6873]"]
+
+
+def test_a_schema_2_sweep_on_the_command_line(tmp_path, capsys, monkeypatch):
+    # tests/scenarios/no_deal.yaml has no noise: each principal meets without a deal iff
+    # the other side's last offer, worth 0.3, is at least its meets_without_deal; then the
+    # summit is held without an agreement in every trial, else no framework by the date.
+    import csv
+    import json
+    from pathlib import Path
+
+    from summitsim.cli import main
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    scenario = "tests/scenarios/no_deal.yaml"
+    grid = "pa.meets_without_deal=0:0.5:3"
+    args = ["sweep", scenario, "--over", grid, "--trials", "200", "--out", str(tmp_path)]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = ["pa.meets_without_deal", "P(summit)", "95%", "interval", "P(held)", "95%"]
+    assert out[1].split() == [*header, "interval"]
+    # 200 of 200: the Wilson lower bound is 1 / (1 + z^2/200) = 200 / 203.841459 = 0.981155
+    assert out[2].split()[-3:] == ["1.0000", "[0.9812,", "1.0000]"]
+    assert out[4].split()[-3:] == ["0.0000", "[0.0000,", "0.0188]"]
+    with open(tmp_path / "summary.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["p_held"] for row in rows] == ["1.0", "1.0", "0.0"]
+    assert [row["p_no_deal"] for row in rows] == ["1.0", "1.0", "0.0"]
+    assert [row["p_deadline"] for row in rows] == ["0.0", "0.0", "1.0"]
+    assert float(rows[0]["p_held_ci_low"]) == pytest.approx(200 / 203.841459, abs=1e-6)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["tipping_point"] is None  # P(summit)'s: 0 everywhere
+    assert manifest["tipping_point_note"] == "P(summit) does not cross 0.5 over the grid"
