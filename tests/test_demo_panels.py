@@ -190,3 +190,81 @@ def test_the_curve_follows_the_other_sliders():
     assert baseline.p_summit[0] < 0.1 < 0.5 < baseline.p_summit[-1]
     assert (curve.p_summit >= baseline.p_summit - 0.02).all()
     assert curve.p_summit[0] > baseline.p_summit[0] + 0.1
+
+
+NO_DEAL = str(Path(__file__).resolve().parent / "scenarios" / "no_deal.yaml")
+
+
+def toy_params() -> dict[str, object]:
+    return app.model_params(NO_DEAL, load_scenario(NO_DEAL))
+
+
+def test_a_schema_1_page_has_no_schema_2_levers():
+    names = set(baseline_params())
+    assert not any(name.endswith((".reciprocity", ".mandate", ".tactic")) for name in names)
+    assert len(names) == 13  # scenario_file, 2 x (3 principal + 2 negotiator), noise, seed
+
+
+def test_a_schema_2_page_offers_reciprocity_mandate_and_a_tactic_switch():
+    params = toy_params()
+    assert params["na.reciprocity"]["value"] == 0.0
+    # the toy leaves the mandate unset: its slider starts at the reservation, 0.7
+    assert params["pa.mandate"]["label"] == "Pa: mandate"
+    assert params["pa.mandate"]["value"] == pytest.approx(0.7)
+    assert params["nb.tactic"] == {
+        "type": "Select",
+        "label": "Nb: tactic",
+        "value": "segment",
+        "values": ["segment", "tradeoff"],
+    }
+    assert controls.TACTIC_WORDS["tradeoff"] == "trade-off"
+
+
+def test_the_schema_2_levers_reach_the_model():
+    values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in toy_params().items()}
+    untouched = app.ClassroomModel(**values)
+    # an unmoved mandate slider leaves the mandate unset, following the reservation
+    assert untouched.setup.sides[0].principal.mandate is None
+    assert untouched.setup.setting("tactic", 1) == "segment"
+    moved = app.ClassroomModel(**{**values, "nb.tactic": "tradeoff", "pa.mandate": 0.5})
+    assert moved.setup.setting("tactic", 1) == "tradeoff"
+    assert moved.setup.setting("tactic", 0) == "segment"
+    assert moved.setup.sides[0].principal.mandate == 0.5
+    assert moved.slider_values["nb.tactic"] == "tradeoff"
+
+
+def test_the_page_says_held_without_agreement():
+    values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in toy_params().items()}
+    model = app.ClassroomModel(**values)
+    model.run()
+    assert app.outcome_text(model) == "Outcome: held, no agreement on 2025-03-10"
+
+
+def test_a_switched_tactic_waits_for_reset_in_words():
+    params = {"nb.tactic": {}, "pa.mandate": {}}
+    chosen = {"nb.tactic": "tradeoff", "pa.mandate": 0.5}
+    applied = {"nb.tactic": "segment", "pa.mandate": 0.7}
+    assert controls.pending_changes(params, chosen, applied) == [
+        "nb.tactic segment -> tradeoff",
+        "pa.mandate 0.70 -> 0.50",
+    ]
+
+
+def test_the_tactic_switch_on_the_page_waits_for_reset():
+    import ipyvuetify as v
+    import solara
+
+    params = toy_params()
+    applied = app.initial_values(params)
+
+    @solara.component
+    def Inputs():
+        chosen = solara.use_reactive(dict(applied))
+        controls.ParameterInputs(params, chosen, applied)
+
+    _, rendered = solara.render(Inputs(), handle_error=False)
+    switches = rendered.find(v.BtnToggle).widgets
+    assert len(switches) == 2  # one per negotiator
+    switches[1].v_model = 1  # Nb: trade-off
+    notes = [widget.children for widget in rendered.find(v.Alert).widgets]
+    assert ["Press Reset to apply: nb.tactic segment -> tradeoff"] in notes

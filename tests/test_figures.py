@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Cancelled with a sidelined negotiator and a consequence; a summit with a framework.
 CANCELLED = ROOT / "scenarios" / "budapest_2025.yaml"
 SUMMIT = ROOT / "tests" / "scenarios" / "base.yaml"
+#: Schema 2: a summit held without an agreement; a framework vetoed by a parliament.
+NO_DEAL = ROOT / "tests" / "scenarios" / "no_deal.yaml"
+APPROVER_VETO = ROOT / "tests" / "scenarios" / "approver_veto.yaml"
 #: Not valid mathtext: drawn as maths, it raised ValueError when the figure was rendered.
 DOLLARS = "aid of $2^$ in tariffs"
 
@@ -50,6 +53,16 @@ def summary(points: int, tipping: bool) -> Summary:
     columns += ["p_cancelled", "p_vetoed", "p_deadline"]
     point = TippingPoint("x", 0.5, 0.45, 0.55, 0.5, True, "bootstrap") if tipping else None
     return Summary(columns, rows, point)
+
+
+def held_summary(points: int = 5) -> Summary:
+    """A schema 2 sweep: P(held) above P(summit) by the share held without a deal."""
+    base = summary(points, True)
+    columns = [*base.columns, "p_held", "p_held_ci_low", "p_held_ci_high", "p_no_deal"]
+    rows = [[*row, row[2] + 0.1, row[2], min(row[2] + 0.2, 1), 0.1] for row in base.rows]
+    for row in rows:
+        row[7] -= 0.1  # the deadlines' share gives way to the summits held without a deal
+    return Summary(columns, rows, base.tipping)
 
 
 def heat_summary() -> tuple[list[np.ndarray], Summary]:
@@ -111,6 +124,12 @@ FIGURES = {
     "sweep curve": lambda: sweep.sweep_figure(
         "t", ["x"], [np.linspace(0, 1, 5)], summary(5, True), {"x": 0.25}
     ),
+    "sweep curve with P(held)": lambda: sweep.sweep_figure(
+        "t", ["x"], [np.linspace(0, 1, 5)], held_summary(), {"x": 0.25}
+    ),
+    "run, held without a deal": lambda: run.run_figure(finished(NO_DEAL)),
+    "run, vetoed by an approver": lambda: run.run_figure(finished(APPROVER_VETO)),
+    "panel utility space, no deal": lambda: panels.utility_space_figure(finished(NO_DEAL)),
     "sweep heat map": lambda: sweep.sweep_figure(
         "t", ["x", "y"], *heat_summary(), {"x": 0.5, "y": 0.5}
     ),
@@ -212,3 +231,75 @@ def test_a_figure_is_saved_whole_in_the_format_of_its_name(tmp_path: Path) -> No
         path = save_figure(tornado("t"), tmp_path / name)
         assert path.read_bytes().startswith(signature)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f", "f.pdf", "f.png"]
+
+
+def lines_labelled(figure: Figure) -> dict[str, Line2D]:
+    return {
+        line.get_label(): line
+        for axes in figure.axes
+        for line in axes.get_lines()
+        if not line.get_label().startswith("_")
+    }
+
+
+def test_the_sweep_curve_shows_p_held_beside_p_summit_where_they_differ() -> None:
+    figure = sweep.sweep_figure("t", ["x"], [np.linspace(0, 1, 5)], held_summary())
+    lines = lines_labelled(figure)
+    held = lines["P(held): the summit takes place, with or without a deal"]
+    summit = lines["P(summit)"]
+    assert to_hex(held.get_color()) == palette.HELD != palette.SUMMIT
+    # apart in grey too: another line style and another marker
+    assert held.get_linestyle() != summit.get_linestyle()
+    assert held.get_marker() != summit.get_marker()
+    np.testing.assert_allclose(held.get_ydata(), held_summary().column("p_held"))
+    legend = [
+        t.get_text() for axes in figure.axes if axes.get_legend() for t in axes.get_legend().texts
+    ]
+    assert "P(held) Wilson 95% interval" in legend
+    assert "held, no agreement" in legend  # the share of summits held without a deal
+
+
+def test_a_schema_1_sweep_curve_has_no_p_held() -> None:
+    figure = sweep.sweep_figure("t", ["x"], [np.linspace(0, 1, 5)], summary(5, True))
+    assert not any("P(held)" in label for label in lines_labelled(figure))
+    legend = [
+        t.get_text() for axes in figure.axes if axes.get_legend() for t in axes.get_legend().texts
+    ]
+    assert "held, no agreement" not in legend
+
+
+def test_the_heat_map_stays_p_summit() -> None:
+    x, y = np.linspace(0, 1, 3), np.linspace(0, 1, 4)
+    p = [(a + b) / 2 for a in x for b in y]
+    columns = ["x", "y", "trials", "p_summit", "ci_low", "ci_high", "p_cancelled", "p_vetoed"]
+    columns += ["p_deadline", "p_held", "p_held_ci_low", "p_held_ci_high", "p_no_deal"]
+    rows = [[0.0, 0.0, 100, v, v, v, 0, 0, 1 - v, 1.0, 1.0, 1.0, 1 - v] for v in p]
+    figure = sweep.sweep_figure("t", ["x", "y"], [x, y], Summary(columns, rows, None))
+    mesh = figure.axes[0].collections[0]
+    np.testing.assert_allclose(np.sort(mesh.get_array().ravel()), np.sort(p))
+    assert "P(summit)" in figure.axes[0].get_title()
+
+
+def test_the_run_figure_says_held_without_agreement_and_names_the_vetoing_approver() -> None:
+    no_deal = run.run_figure(finished(NO_DEAL))
+    assert no_deal.get_suptitle() == "Toy talks without a deal - held, no agreement on 10 Mar 2025"
+    strip = [t.get_text() for t in no_deal.axes[2].texts]
+    assert any(text.startswith("held, no agreement: Summit held without") for text in strip)
+    vetoed = run.run_figure(finished(APPROVER_VETO))
+    assert vetoed.get_suptitle() == (
+        "Toy talks vetoed by a parliament - vetoed by the Verkhovna Rada (b) on 09 Mar 2025"
+    )
+    # schema 1 endings read as before
+    assert (
+        run.run_figure(finished(CANCELLED))
+        .get_suptitle()
+        .endswith(" - cancelled by us on 21 Oct 2025")
+    )
+
+
+def test_the_utility_space_panel_says_held_without_agreement_and_who_vetoed() -> None:
+    texts = [t.get_text() for t in panels.utility_space_figure(finished(NO_DEAL)).findobj(Text)]
+    assert "summit held, no agreement" in texts
+    vetoed = panels.utility_space_figure(finished(APPROVER_VETO))
+    legend = [t.get_text() for t in vetoed.legends[0].texts]
+    assert "framework, vetoed by the Verkhovna Rada (b)" in legend

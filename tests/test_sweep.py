@@ -107,7 +107,8 @@ def test_outputs_follow_the_contract(scenario, tmp_path):
 def test_summary_shares_add_up(scenario):
     summary = summarise(run_sweep(small_plan(scenario, "putin.softness=0:1:3"), progress=False))
     total = sum(
-        summary.column(name) for name in ("p_summit", "p_cancelled", "p_vetoed", "p_deadline")
+        summary.column(name)
+        for name in ("p_summit", "p_cancelled", "p_vetoed", "p_deadline", "p_no_deal")
     )
     np.testing.assert_allclose(total, 1.0)
 

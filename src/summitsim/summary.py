@@ -1,5 +1,6 @@
-"""A finished sweep in numbers: P(summit) with its Wilson interval and the share of every
-outcome at each grid point, the tipping point of a one-path sweep, and the words for it.
+"""A finished sweep in numbers: P(summit) and P(held) with their Wilson intervals and the
+share of every outcome at each grid point, the tipping point of a one-path sweep, and the
+words for it.
 
 What the numbers are, apart from where they go: :mod:`summitsim.outputs.sweep` writes them
 to ``summary.csv`` and ``manifest.json``, the command line prints them.
@@ -18,8 +19,10 @@ from summitsim.sweep import SweepResult
 
 @dataclass(frozen=True)
 class Summary:
-    """Per grid point: the swept values, P(summit) with its Wilson 95% interval and the
-    share of every outcome (columns named as in ``summary.csv``)."""
+    """Per grid point: the swept values, P(summit) with its Wilson 95% interval, the share
+    of every outcome, then P(held) with its interval and the share of summits held without
+    a deal (columns named as in ``summary.csv``; schema 2's columns come last so that a
+    schema 1 reader finds every column where it always was)."""
 
     columns: list[str]
     rows: list[list[float | int]]
@@ -29,6 +32,13 @@ class Summary:
         """The values of column ``name``, one per grid point."""
         i = self.columns.index(name)
         return np.array([row[i] for row in self.rows], dtype=np.float64)
+
+    def held_differs(self) -> bool:
+        """Whether P(held) differs from P(summit) at any grid point: only then is it worth
+        a second line in the table and the figure (in schema 1 every held summit agrees)."""
+        if "p_held" not in self.columns:
+            return False
+        return bool(np.any(self.column("p_held") != self.column("p_summit")))
 
 
 def share_columns(result: SweepResult) -> list[tuple[str, np.ndarray]]:
@@ -60,6 +70,8 @@ def summarise(result: SweepResult) -> Summary:
     trials = np.full(summits.shape, plan.trials)
     low, high = wilson_interval(summits, trials)
     shares = share_columns(result)
+    held = result.counts[:, Count.HELD]
+    held_low, held_high = wilson_interval(held, trials)
     columns = [
         *plan.grid.paths,
         "trials",
@@ -68,6 +80,10 @@ def summarise(result: SweepResult) -> Summary:
         "ci_low",
         "ci_high",
         *(name for name, _ in shares),
+        "p_held",
+        "p_held_ci_low",
+        "p_held_ci_high",
+        "p_no_deal",
     ]
     rows = []
     for i, point in enumerate(plan.grid.points()):
@@ -80,6 +96,10 @@ def summarise(result: SweepResult) -> Summary:
                 float(low[i]),
                 float(high[i]),
                 *(float(v[i]) for _, v in shares),
+                float(held[i] / plan.trials),
+                float(held_low[i]),
+                float(held_high[i]),
+                float(result.counts[i, Count.NO_DEAL] / plan.trials),
             ]
         )
     tipping = None

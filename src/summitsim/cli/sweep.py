@@ -148,8 +148,9 @@ def choose_backend(args: argparse.Namespace) -> tuple[Backend, str]:
 
 
 def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
-    """A short table of P(summit) per point (at most :data:`SHOWN_ROWS` lines, saying so
-    when that is a sample of the grid), the tipping point and where the files are."""
+    """A short table of P(summit) per point, and of P(held) beside it where the two differ
+    anywhere on the grid (at most :data:`SHOWN_ROWS` lines, saying so when that is a sample
+    of the grid), the tipping point and where the files are."""
     from summitsim.summary import tipping_text, trials_per_second
 
     plan = result.plan
@@ -160,11 +161,19 @@ def print_summary(result: SweepResult, summary: Summary, out: Path) -> None:
     stride = -(-len(summary.rows) // SHOWN_ROWS)  # evenly spaced
     shown = summary.rows[::stride]
     header = "  ".join(f"{p:>16}" for p in plan.grid.paths)
-    print(f"{header}  {'P(summit)':>9}  95% interval")
+    # P(held) only earns its columns where some summit is held without a deal, so that a
+    # schema 1 sweep prints as it always did
+    held = summary.held_differs()
+    held_header = f"{'':4}  {'P(held)':>9}  95% interval" if held else ""
+    print(f"{header}  {'P(summit)':>9}  95% interval{held_header}")
+    k = len(plan.grid.paths)
     for row in shown:
-        k = len(plan.grid.paths)
         values = "  ".join(f"{v:>16.4g}" for v in row[:k])
-        print(f"{values}  {row[k + 2]:>9.4f}  [{row[k + 3]:.4f}, {row[k + 4]:.4f}]")
+        line = f"{values}  {row[k + 2]:>9.4f}  [{row[k + 3]:.4f}, {row[k + 4]:.4f}]"
+        if held:
+            i = summary.columns.index("p_held")
+            line += f"  {row[i]:>9.4f}  [{row[i + 1]:.4f}, {row[i + 2]:.4f}]"
+        print(line)
     if len(shown) < len(summary.rows):
         print(
             f"(showing {len(shown)} of {len(summary.rows)} grid points, one in {stride}; "

@@ -30,13 +30,14 @@ from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
 from summitsim.analysis import wilson_interval
-from summitsim.demo.controls import ParameterInputs, RunControls, parse_seed
+from summitsim.demo.controls import TACTIC_WORDS, ParameterInputs, RunControls, parse_seed
 from summitsim.demo.serve import SCENARIO_VARIABLE
 from summitsim.figures import panels
+from summitsim.figures.run import ending_text
 from summitsim.model import SummitModel
 from summitsim.outcomes import Count
 from summitsim.scenario import fields
-from summitsim.scenario.loading import load_scenario
+from summitsim.scenario.loading import load_scenario, scenario_from_data
 from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.overrides import hold, with_values
 from summitsim.scenario.paths import get_value, resolve
@@ -57,11 +58,12 @@ def slider_paths(scenario: Scenario) -> dict[str, tuple[str, float, float, float
     principal's, then the negotiator's (on a side without a negotiator its principal
     carries them, and its path is the principal's id), then the scenario's."""
     sliders = {}
+    schema = scenario.schema_version
     for side in scenario.sides:
         person = side.principal
         delegate = side.negotiator or person
-        rows = [(person, *pair) for pair in fields.sliders("principal")]
-        rows += [(delegate, *pair) for pair in fields.sliders("negotiator")]
+        rows = [(person, *pair) for pair in fields.sliders("principal", schema)]
+        rows += [(delegate, *pair) for pair in fields.sliders("negotiator", schema)]
         for actor, field, span in rows:
             path = f"{actor.id}.{field.name}"
             sliders[path] = _slider(scenario, path, f"{actor.name}: {field.name}", span)
@@ -74,8 +76,45 @@ def _slider(
     scenario: Scenario, path: str, label: str, span: fields.Slider
 ) -> tuple[str, float, float, float, float]:
     """``(label, nominal value, low, high, step)`` of the slider of ``path``."""
+    return label, shown_value(scenario, path), span.low, span.high, span.step
+
+
+def shown_value(scenario: Scenario, path: str) -> float:
+    """The value a slider starts at: the file's, or for a field the file leaves unset
+    (schema 2's mandate) the value it falls back on, the principal's reservation."""
     value = float(get_value(scenario, resolve(scenario, path)))
-    return label, value, span.low, span.high, span.step
+    if np.isnan(value) and path.endswith(".mandate"):
+        actor = path.removesuffix(".mandate")
+        value = float(get_value(scenario, resolve(scenario, f"{actor}.reservation")))
+    return value
+
+
+def tactic_switches(scenario: Scenario) -> dict[str, tuple[str, str]]:
+    """``{"rubio.tactic": (label, tactic)}`` per side of a schema 2 scenario: the switch
+    between conceding on every issue alike and trading the cheap issues first; none for a
+    schema 1 scenario, whose page stays as it was."""
+    if scenario.schema_version < 2:
+        return {}
+    switches = {}
+    for j, side in enumerate(scenario.sides):
+        actor = side.negotiator or side.principal
+        label = f"{actor.name}: tactic"
+        switches[f"{actor.id}.tactic"] = (label, scenario.setting("tactic", j))
+    return switches
+
+
+def with_tactics(scenario: Scenario, tactics: dict[str, str]) -> Scenario:
+    """``scenario`` with each ``ACTOR.tactic`` of ``tactics`` set (validated again)."""
+    if not tactics:
+        return scenario
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    for side in data["sides"]:
+        for role in ("negotiator", "principal"):
+            actor = side.get(role)
+            if actor is not None and f"{actor['id']}.tactic" in tactics:
+                actor["tactic"] = tactics[f"{actor['id']}.tactic"]
+                break
+    return scenario_from_data(data, source=scenario.source, sha256=scenario.sha256)
 
 
 def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
@@ -90,6 +129,13 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
             "max": high,
             "step": step,
         }
+    for path, (label, tactic) in tactic_switches(scenario).items():
+        params[path] = {
+            "type": "Select",
+            "label": label,
+            "value": tactic,
+            "values": list(TACTIC_WORDS),
+        }
     params["seed"] = {
         "type": "InputText",
         "label": "Seed (empty: nominal run, no noise)",
@@ -98,17 +144,20 @@ def model_params(scenario_file: str, scenario: Scenario) -> dict[str, object]:
     return params
 
 
-def with_sliders(scenario_file: str, values: dict[str, float]) -> Scenario:
-    """The scenario with the slider values. A slider moved away from the file's value is
-    held there, as ``run --set`` holds a value
-    (:func:`summitsim.scenario.overrides.hold`); the others keep the file's uncertainty."""
+def with_sliders(scenario_file: str, values: dict[str, float | str]) -> Scenario:
+    """The scenario with the slider values and the tactic switches. A slider moved away
+    from the value it starts at is held there, as ``run --set`` holds a value
+    (:func:`summitsim.scenario.overrides.hold`); the others keep the file's uncertainty,
+    and a field the file leaves unset stays unset (a mandate keeps following the
+    reservation)."""
     written = load_scenario(scenario_file)
-    moved = [
-        path
+    tactics = {path: str(v) for path, v in values.items() if path.endswith(".tactic")}
+    moved = {
+        path: float(value)
         for path, value in values.items()
-        if value != get_value(written, resolve(written, path))
-    ]
-    return hold(with_values(written, values), moved)
+        if path not in tactics and float(value) != shown_value(written, path)
+    }
+    return with_tactics(hold(with_values(written, moved), list(moved)), tactics)
 
 
 class ClassroomModel(SummitModel):
@@ -125,10 +174,14 @@ class ClassroomModel(SummitModel):
         scenario_file: str,
         seed: str | int | None = None,
         scenario: object = None,
-        **values: float,
+        **values: float | str,
     ) -> None:
         del scenario
-        chosen = {path: float(value) for path, value in values.items()}
+        # the tactic switches carry words, the sliders numbers
+        chosen = {
+            path: value if path.endswith(".tactic") else float(value)
+            for path, value in values.items()
+        }
         trial = parse_seed(seed)
         super().__init__(with_sliders(scenario_file, chosen), seed=trial)
         self.scenario_file = scenario_file
@@ -189,12 +242,12 @@ def p_summit_curve(
 
 
 def outcome_text(model: SummitModel) -> str:
-    """``Outcome: cancelled by us on 2025-10-21`` or ``Outcome: not decided yet``."""
+    """``Outcome: cancelled by us on 2025-10-21``, ``Outcome: held, no agreement on
+    2025-03-10`` or ``Outcome: not decided yet``."""
     outcome = model.outcome
     if outcome is None:
         return "Outcome: not decided yet"
-    by = f" by {outcome.side}" if outcome.side else ""
-    return f"Outcome: {outcome.kind}{by} on {outcome.date.isoformat()}"
+    return f"Outcome: {ending_text(model)} on {outcome.date.isoformat()}"
 
 
 def calendar_text(model: ClassroomModel) -> str:

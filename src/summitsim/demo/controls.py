@@ -20,6 +20,8 @@ from summitsim.draws import SEED_LIMIT
 PLAY_INTERVAL_MS = 600
 #: What the seed box accepts: digits only (``str.isdigit`` would also take "²").
 _SEED = re.compile(r"[0-9]{1,30}")
+#: The page's words for the negotiators' tactics (design-schema2.md section 3).
+TACTIC_WORDS = {"segment": "segment", "tradeoff": "trade-off"}
 SEED_HELP = (
     "a whole number (0, 1, 2, ... below 2^64) for one Monte Carlo trial, "
     "or empty for the nominal run"
@@ -77,6 +79,8 @@ def pending_changes(params: dict[str, object], chosen: dict, applied: dict) -> l
         if name == "seed":
             before, after = before or "none", after or "none"
             changes.append(f"seed {before} -> {after}")
+        elif isinstance(after, str):  # a tactic switch
+            changes.append(f"{name} {before} -> {after}")
         else:
             changes.append(f"{name} {before:.2f} -> {after:.2f}")
     return changes
@@ -128,6 +132,9 @@ def ParameterInputs(params: dict[str, object], chosen: solara.Reactive[dict], ap
                     classes=["summitsim-pending"],
                 )
         for name, spec in params.items():
+            if isinstance(spec, dict) and spec.get("type") == "Select":
+                TacticSwitch(name, spec, chosen)
+                continue
             if not isinstance(spec, dict) or spec.get("type") != "SliderFloat":
                 continue
             value = float(chosen.value.get(name, spec["value"]))
@@ -145,6 +152,26 @@ def ParameterInputs(params: dict[str, object], chosen: solara.Reactive[dict], ap
                 thumb_label=False,
             )
         SeedBox(chosen)
+
+
+@solara.component
+def TacticSwitch(name: str, spec: dict, chosen: solara.Reactive[dict]):
+    """Two buttons, ``segment`` and ``trade-off``, for a negotiator's tactic (schema 2):
+    one line under the sliders, so the card does not grow by a menu."""
+
+    def switched(new: str | None) -> None:
+        if new is not None:
+            chosen.value = {**chosen.value, name: new}
+
+    solara.Text(spec["label"], classes=["summitsim-tactic-label"])
+    with solara.ToggleButtonsSingle(
+        value=str(chosen.value.get(name, spec["value"])),
+        on_value=switched,
+        dense=True,
+        classes=["summitsim-tactic"],
+    ):
+        for tactic in spec["values"]:
+            solara.Button(TACTIC_WORDS[tactic], value=tactic)
 
 
 @solara.component

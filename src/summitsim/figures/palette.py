@@ -37,10 +37,21 @@ CANCELLED = VERMILLION
 VETOED = ORANGE
 DEADLINE = GREY
 OUTCOMES = {"summit": SUMMIT, "cancelled": CANCELLED, "vetoed": VETOED, "deadline": DEADLINE}
+#: A summit held without an agreement (schema 2): the one hue left, so always drawn with a
+#: hatch or an outline as well, and its words in :data:`INK` (yellow on white is unreadable).
+NO_DEAL = YELLOW
+#: P(held) beside P(summit) on a sweep's curve: drawn dashed, so that it stays apart in grey.
+HELD = BLUE
 SIDELINED = REDDISH_PURPLE
 CONSEQUENCE = SKY_BLUE
 CONTACT = DARK_GREY
-EVENTS = {**OUTCOMES, "sidelined": SIDELINED, "consequence": CONSEQUENCE, "contact": CONTACT}
+EVENTS = {
+    **OUTCOMES,
+    "no_deal": NO_DEAL,
+    "sidelined": SIDELINED,
+    "consequence": CONSEQUENCE,
+    "contact": CONTACT,
+}
 
 #: The page's utility space: the zone both sides would accept and the framework agreed.
 AGREEMENT = BLUISH_GREEN
@@ -62,6 +73,13 @@ PAPER = WHITE
 #: Two quantities side by side (sensitivity indices, a step lower and a step higher).
 FIRST = BLUE
 SECOND = VERMILLION
+
+
+def text_colour(colour: str) -> str:
+    """The colour to write words in beside a mark of ``colour``: the mark's own colour, but
+    for yellow, which is too light to read on white paper."""
+    return INK if colour == YELLOW else colour
+
 
 #: The colour map of P(summit) over two parameters.
 HEAT_MAP = "cividis"

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from summitsim import rules
 from summitsim.figures import palette
+from summitsim.figures.run import ending_text
 from summitsim.figures.save import figure_png
 
 __all__ = [
@@ -309,7 +310,19 @@ def utility_space_figure(model) -> Figure:
             color=palette.FRAMEWORK,
             edgecolor=palette.INK,
             zorder=4,
-            label="framework",
+            # a framework that did not become the summit's names who stopped it
+            label="framework" if outcome.kind == "summit" else f"framework, {ending_text(model)}",
+        )
+    if outcome is not None and outcome.kind == "no_deal":
+        axes.text(
+            0.98,
+            0.98,
+            f"summit {ending_text(model)}",
+            transform=axes.transAxes,
+            ha="right",
+            va="top",
+            fontsize=TEXT_PT,
+            color=palette.INK,
         )
     axes.set_xlim(0, 1.02)
     axes.set_ylim(0, 1.02)

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: One marker per issue (cycled), so issues stay apart where colours mark the sides.
 _ISSUE_MARKERS = "osD^vP*X"
+#: Event kinds in words where the kind's word is not one.
+EVENT_WORDS = {"no_deal": "held, no agreement"}
 #: Event texts longer than this are shortened on the strip.
 _EVENT_TEXT = 70
 
@@ -45,18 +47,34 @@ def run_figure(model: SummitModel) -> Figure:
     events_axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     events_axis.set_xlim(mdates.date2num(scenario.start) - 1, mdates.date2num(model.today) + 8)
     outcome = model.outcome
-    verdict = (
-        ""
-        if outcome is None
-        else (
-            f" - {outcome.kind}"
-            + (f" by {outcome.side}" if outcome.side else "")
-            + f" on {outcome.date:%d %b %Y}"
-        )
-    )
+    verdict = "" if outcome is None else f" - {ending_text(model)} on {outcome.date:%d %b %Y}"
     figure.suptitle(f"{scenario.title}{verdict}", fontsize=13)
     figure.autofmt_xdate()
     return figure
+
+
+def ending_text(model: SummitModel) -> str:
+    """How the talks ended, in words, without the date: ``summit``, ``cancelled by us``;
+    a summit held without a deal is ``held, no agreement``; a veto names an approver that
+    made it (``vetoed by the Duma (ru)``) and says when it fell at the summit. Schema 1 endings
+    read as they always did."""
+    outcome = model.outcome
+    if outcome is None:
+        return "talks under way"
+    if outcome.kind == "no_deal":
+        return "held, no agreement"
+    words = outcome.kind + (f" by {outcome.side}" if outcome.side else "")
+    if outcome.kind == "vetoed":
+        approvers = {
+            approver.id: approver.name or approver.id
+            for side in model.setup.sides
+            for approver in side.approvers
+        }
+        if outcome.who in approvers:
+            words = f"vetoed by {approvers[outcome.who]} ({outcome.side})"
+        if outcome.held:
+            words += " at the summit"
+    return words
 
 
 def _plot_offers(model: SummitModel, axis: Axes) -> None:
@@ -123,18 +141,25 @@ def _plot_events(model: SummitModel, axis: Axes) -> None:
     for i, event in enumerate(shown):
         colour = palette.EVENTS[event.kind]
         height = rows - i
-        axis.plot([event.date], [height], marker="o", color=colour)
+        # yellow (a summit without a deal) is outlined, to be seen on white
+        axis.plot(
+            [event.date],
+            [height],
+            marker="o",
+            color=colour,
+            markeredgecolor=palette.text_colour(colour),
+        )
         axis.vlines(event.date, 0, height, color=colour, alpha=0.35, linewidth=1)
         text = event.text
         if len(text) > _EVENT_TEXT:
             text = text[: _EVENT_TEXT - 3] + "..."
         axis.annotate(
-            f"{event.kind}: {text}",
+            f"{EVENT_WORDS.get(event.kind, event.kind)}: {text}",
             (mdates.date2num(event.date), height),
             xytext=(5, -3),
             textcoords="offset points",
             fontsize=7,
-            color=colour,
+            color=palette.text_colour(colour),
         )
     axis.set_ylim(0, rows + 1)
     axis.set_yticks([])

@@ -1,5 +1,6 @@
 """A sweep's figure (``p_summit.png``): for one swept path the P(summit) curve with its
-Wilson 95% band, the tipping point and the share of each outcome; for two paths a heat map
+Wilson 95% band (and P(held) beside it where the two differ), the tipping point and the
+share of each outcome; for two paths a heat map
 with the 0.5 contour."""
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from summitsim.figures import palette
 
 if TYPE_CHECKING:
     from summitsim.summary import Summary
+
+#: The shares' names in words where the column's word is not one.
+SHARE_LABELS = {"no_deal": "held, no agreement"}
 
 
 def sweep_figure(
@@ -38,9 +43,11 @@ def sweep_figure(
         summary.column("ci_high"),
         color=palette.SUMMIT,
         alpha=0.25,
-        label="Wilson 95% interval",
+        label="P(summit) Wilson 95% interval",
     )
     curve.plot(x, summary.column("p_summit"), color=palette.SUMMIT, marker=".", label="P(summit)")
+    if summary.held_differs():
+        _plot_held(curve, x, summary)
     curve.axhline(0.5, color=palette.INK, linewidth=0.8, linestyle=":")
     tipping = summary.tipping
     if tipping is not None:
@@ -66,16 +73,22 @@ def sweep_figure(
         )
     trials = int(summary.column("trials")[0])
     curve.set_ylim(-0.02, 1.02)
-    curve.set_ylabel("P(summit is held)")
-    curve.set_title(f"{title}: P(summit) against {paths[0]}\n({trials:,} trials per point)")
+    curve.set_ylabel("probability" if summary.held_differs() else "P(summit with an agreement)")
+    shown = "P(summit) and P(held)" if summary.held_differs() else "P(summit)"
+    curve.set_title(f"{title}: {shown} against {paths[0]}\n({trials:,} trials per point)")
     curve.legend(loc="best", fontsize=8)
-    outcomes = list(palette.OUTCOMES)
+    outcomes = dict(palette.OUTCOMES)
+    # cancelled and vetoed, next to each other, differ twice
+    hatches = {"summit": "", "cancelled": "//", "vetoed": "..", "deadline": ""}
+    if "p_no_deal" in summary.columns and summary.column("p_no_deal").any():
+        outcomes["no_deal"] = palette.NO_DEAL
+        hatches["no_deal"] = "xx"
     shares.stackplot(
         x,
         *[summary.column(f"p_{kind}") for kind in outcomes],
-        labels=outcomes,
-        colors=list(palette.OUTCOMES.values()),
-        hatch=["", "//", "..", ""],  # cancelled and vetoed, next to each other, differ twice
+        labels=[SHARE_LABELS.get(kind, kind) for kind in outcomes],
+        colors=list(outcomes.values()),
+        hatch=[hatches[kind] for kind in outcomes],
         edgecolor=palette.PAPER,
         alpha=0.85,
     )
@@ -84,6 +97,31 @@ def sweep_figure(
     shares.set_ylabel("share of trials")
     shares.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return figure
+
+
+def _plot_held(curve: Axes, x: np.ndarray, summary: Summary) -> None:
+    """P(held) with its band beside P(summit): dashed with square markers and a hatched
+    band, so that the two stay apart printed in grey."""
+    curve.fill_between(
+        x,
+        summary.column("p_held_ci_low"),
+        summary.column("p_held_ci_high"),
+        facecolor="none",
+        edgecolor=palette.HELD,
+        hatch="///",
+        linewidth=0,
+        alpha=0.5,
+        label="P(held) Wilson 95% interval",
+    )
+    curve.plot(
+        x,
+        summary.column("p_held"),
+        color=palette.HELD,
+        linestyle="--",
+        marker="s",
+        markersize=4,
+        label="P(held): the summit takes place, with or without a deal",
+    )
 
 
 def _heat_map(
@@ -98,7 +136,7 @@ def _heat_map(
     figure = Figure(figsize=(8, 6.5))
     axis = figure.subplots()
     mesh = axis.pcolormesh(x, y, p.T, shading="nearest", cmap=palette.HEAT_MAP, vmin=0, vmax=1)
-    figure.colorbar(mesh, ax=axis, label="P(summit is held)")
+    figure.colorbar(mesh, ax=axis, label="P(summit with an agreement)")
     if len(x) > 1 and len(y) > 1 and p.min() < 0.5 < p.max():
         contour = axis.contour(x, y, p.T, levels=[0.5], colors=palette.INK, linewidths=1.5)
         axis.clabel(contour, fmt="P = 0.5", fontsize=8)
