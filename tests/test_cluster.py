@@ -123,11 +123,12 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_nothing(
 
         def done_then_kill(task, counts) -> None:
             done(task, counts)
-            if task.block == 3 and not killed:
+            if task.block >= 3 and not killed:
                 client = default_client()  # the backend's own
                 busy = [address for address, keys in client.processing().items() if keys]
-                os.kill(client.run(os.getpid, workers=busy[:1])[busy[0]], signal.SIGKILL)
-                killed.append(busy[0])
+                if busy:  # on a loaded machine no worker may hold a task just now: try later
+                    os.kill(client.run(os.getpid, workers=busy[:1])[busy[0]], signal.SIGKILL)
+                    killed.append(busy[0])
 
         backend(plan, arrays, tasks, done_then_kill)
 

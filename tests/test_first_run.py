@@ -17,6 +17,7 @@ import numpy as np
 
 from summitsim.cli.sweep import print_summary
 from summitsim.kernel import COMPILING_NOTICE
+from summitsim.outcomes import COUNT_COLUMNS
 from summitsim.outputs.sweep import manifest
 from summitsim.scenario import load_scenario
 from summitsim.summary import summarise
@@ -67,7 +68,7 @@ def _result(elapsed_s: float, compile_s: float) -> SweepResult:
     """A finished 3-point sweep of 1,000 trials a point with the given timings."""
     scenario = load_scenario(ROOT / BUDAPEST)
     plan = SweepPlan(scenario, Grid.parse(scenario, ["putin.softness=0:1:3"]), 1000, 0)
-    counts = np.zeros((3, 8), dtype=np.int64)
+    counts = np.zeros((3, len(COUNT_COLUMNS)), dtype=np.int64)
     counts[:, 0] = (100, 500, 900)  # summits
     counts[:, 5] = (900, 500, 100)  # deadlines
     return SweepResult(plan, counts, elapsed_s, "threads", 3000, compile_s)
