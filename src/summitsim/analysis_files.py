@@ -17,8 +17,8 @@ from pathlib import Path
 from summitsim import __version__
 from summitsim.atomic import write_text
 from summitsim.factors import Factor
+from summitsim.fingerprint import model_fingerprint
 from summitsim.scenario import Scenario
-from summitsim.sweep import model_fingerprint
 
 
 def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> Path:

@@ -18,8 +18,11 @@ import numpy as np
 from numba import njit
 
 from summitsim import draws
+from summitsim.fingerprint import key_numba_cache
 from summitsim.paths import ParameterPath, resolve
 from summitsim.scenario import Scenario
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 #: Scalar fields of a side, in their order after the side's ideal and salience.
 SIDE_FIELDS = (

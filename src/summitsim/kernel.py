@@ -33,6 +33,9 @@ from summitsim.arrays import (
     noise_offset,
     side_offset,
 )
+from summitsim.fingerprint import key_numba_cache
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 #: Outcome codes, in the order of :data:`OUTCOMES`.
 SUMMIT, CANCELLED, VETOED, DEADLINE = 0, 1, 2, 3

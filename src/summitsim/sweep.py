@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import itertools
 import os
 import shlex
@@ -33,6 +32,7 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.checkpoints import Checkpoints, locked
+from summitsim.fingerprint import model_fingerprint
 from summitsim.held import hold
 from summitsim.kernel import COMPILING_NOTICE, COUNT_COLUMNS, count, warm_up
 from summitsim.paths import parse_range, resolve, with_values
@@ -199,17 +199,6 @@ class SweepPlan:
             "trials": self.trials,
             "block_trials": self.block_trials,
         }
-
-
-def model_fingerprint() -> str:
-    """SHA-256 of the source of the modules that decide a trial's numbers (the rules, the
-    draws, the flat layout and the kernel): blocks computed by other code do not mix."""
-    from summitsim import arrays, kernel, rules
-
-    digest = hashlib.sha256()
-    for module in (rules, draws, arrays, kernel):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
 
 
 def run_block(
