@@ -65,6 +65,10 @@ def noise_offset(issues: int) -> int:
     return 2 * side_width(issues)
 
 
+#: The six columns of an uncertainty table, in the order ``draw_parameters`` takes them.
+UncertaintyColumns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class UncertaintyTable:
     """The ``uncertainty`` block as columns for :func:`summitsim.draws.draw_parameters`."""
@@ -76,7 +80,7 @@ class UncertaintyTable:
     low: np.ndarray
     high: np.ndarray
 
-    def columns(self) -> tuple[np.ndarray, ...]:
+    def columns(self) -> UncertaintyColumns:
         """The columns in the order ``draw_parameters`` takes them."""
         return (self.form, self.index, self.width, self.spread, self.low, self.high)
 
@@ -101,6 +105,7 @@ def path_offset(path: ParameterPath, issue_ids: list[str]) -> tuple[int, int]:
     issues = len(issue_ids)
     if path.field == "noise":
         return noise_offset(issues), 1
+    assert path.side is not None  # every field but the noise belongs to a side
     base = side_offset(path.side, issues)
     if path.field in ("ideal", "salience"):
         start = base + (issues if path.field == "salience" else 0)
@@ -153,6 +158,7 @@ def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
             form_name = "normal_sd" if spec.normal_sd is not None else "lognormal_sd"
             rows.append((codes[form_name], index, 1, getattr(spec, form_name), low, high))
         if path.field == "salience":
+            assert path.side is not None  # a salience belongs to a side
             renormalise.add(side_offset(path.side, issues) + issues)
     rows += [(draws.NORMALISE, at, issues, 0.0, 0.0, 0.0) for at in sorted(renormalise)]
     columns = list(zip(*rows)) if rows else [()] * 6

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 #: The modules whose source decides a trial's numbers, in the order they are hashed.
 KERNEL_SOURCES = ("rules.py", "draws.py", "arrays.py", "kernel.py")
@@ -52,7 +53,9 @@ def key_numba_cache() -> Path | None:
     cache folder when it decorates it.
     """
     global _keyed
-    from numba.core import config
+    from numba.core import config as numba_config
+
+    config: Any = numba_config  # numba makes its settings at run time: no types to check
 
     if config.DISABLE_JIT or _keyed is not None:
         return _keyed

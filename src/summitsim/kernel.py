@@ -30,12 +30,16 @@ from summitsim.arrays import (
     TRUST,
     TRUST_LOSS,
     ScenarioArrays,
+    UncertaintyColumns,
     noise_offset,
     side_offset,
 )
 from summitsim.fingerprint import key_numba_cache
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
+
+#: The scenario as the one flat tuple the jitted kernels take (:func:`kernel_case`).
+KernelCase = tuple[np.ndarray, *UncertaintyColumns, int, int, np.ndarray, np.ndarray]
 
 #: Outcome codes, in the order of :data:`OUTCOMES`.
 SUMMIT, CANCELLED, VETOED, DEADLINE = 0, 1, 2, 3
@@ -214,7 +218,7 @@ def _sidelining(
 @njit(cache=True, error_model="numpy")
 def _trial(
     trial: int,
-    case: tuple,
+    case: KernelCase,
     block: np.ndarray,
     params: np.ndarray,
     offers: np.ndarray,
@@ -234,7 +238,9 @@ def _trial(
 
 
 @njit(cache=True, error_model="numpy")
-def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: np.ndarray) -> None:
+def _count_range(
+    start: int, stop: int, case: KernelCase, block: np.ndarray, counts: np.ndarray
+) -> None:
     """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``."""
     params = np.empty_like(case[_NOMINAL])
     offers = np.empty((2, case[_ISSUES]))
@@ -254,7 +260,7 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def count_block_parallel(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
+def count_block_parallel(case: KernelCase, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """Outcome counts of ``trials`` trials of one block, over numba threads: ``out`` is a
     (CHUNKS x 8) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
     size = (trials + CHUNKS - 1) // CHUNKS
@@ -263,14 +269,14 @@ def count_block_parallel(case: tuple, block: np.ndarray, trials: int, out: np.nd
 
 
 @njit(cache=True, error_model="numpy")
-def count_block_serial(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
+def count_block_serial(case: KernelCase, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """:func:`count_block_parallel` on the calling thread alone (for Dask workers)."""
     _count_range(0, trials, case, block, out[0])
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def simulate_block(
-    case: tuple,
+    case: KernelCase,
     block: np.ndarray,
     outcome: np.ndarray,
     side: np.ndarray,
@@ -302,7 +308,7 @@ class Trials:
     framework: np.ndarray
 
 
-def kernel_case(arrays: ScenarioArrays) -> tuple:
+def kernel_case(arrays: ScenarioArrays) -> KernelCase:
     """The scenario's arrays as the one tuple the jitted kernels take."""
     return (
         np.ascontiguousarray(arrays.nominal),
