@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from repository import README_FILE, RESULTS, ROOT
 
-README = Path("README.md").read_text(encoding="utf-8")
+README = README_FILE.read_text(encoding="utf-8")
 CLI = str(Path(sys.executable).parent / "summitsim")
-RESULTS = Path("results")
 
 
 def block_after(marker: str) -> str:
@@ -26,7 +26,8 @@ def section_after(marker: str) -> str:
 
 
 def run(*args: str) -> str:
-    return subprocess.run([CLI, *args], capture_output=True, text=True, check=True).stdout
+    """``summitsim ARGS`` as the README types it, at the repository root."""
+    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
 def test_run_output_is_current():

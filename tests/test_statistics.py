@@ -3,6 +3,7 @@ softness, and the tipping point."""
 
 import numpy as np
 import pytest
+from repository import BUDAPEST_FILE, TEST_SCENARIOS
 from scipy.stats import binomtest
 
 from summitsim import draws, kernel
@@ -12,7 +13,7 @@ from summitsim.paths import with_values
 from summitsim.scenario import load_scenario
 from summitsim.sweep import estimate_p_summit
 
-CLOSED_FORM = "tests/scenarios/uniform_patience.yaml"
+CLOSED_FORM = TEST_SCENARIOS / "uniform_patience.yaml"
 P_CLOSED_FORM = 0.3  # worked out in the file's header
 
 
@@ -42,7 +43,7 @@ def test_wilson_intervals_cover_the_true_probability_95_percent_of_the_time():
 
 
 def test_p_summit_rises_with_putin_softness():
-    scenario = load_scenario("scenarios/budapest_2025.yaml")
+    scenario = load_scenario(BUDAPEST_FILE)
     grid = np.linspace(0.0, 1.0, 6)
     trials = 40_000
     p = (

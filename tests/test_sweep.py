@@ -5,6 +5,7 @@ import json
 import numba
 import numpy as np
 import pytest
+from repository import BUDAPEST_FILE
 
 from summitsim import draws, kernel
 from summitsim.arrays import compile_scenario
@@ -12,7 +13,7 @@ from summitsim.report import summarise, write_outputs
 from summitsim.scenario import ScenarioError, load_scenario
 from summitsim.sweep import Grid, SweepPlan, run_block, run_sweep
 
-BUDAPEST = "scenarios/budapest_2025.yaml"
+BUDAPEST = str(BUDAPEST_FILE)
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,15 @@ against values derived by hand."""
 from __future__ import annotations
 
 import pytest
+from repository import BUDAPEST_FILE, TEST_SCENARIOS
 
 from summitsim.factors import counts_at
 from summitsim.scenario import ScenarioError, load_scenario
 from summitsim.sweep import estimate_p_summit
 from summitsim.whatif import NOMINAL_TOLERANCE, bisect, what_if
 
-BUDAPEST = load_scenario("scenarios/budapest_2025.yaml")
-ONE_LEVER = load_scenario("tests/scenarios/one_lever.yaml")
+BUDAPEST = load_scenario(BUDAPEST_FILE)
+ONE_LEVER = load_scenario(TEST_SCENARIOS / "one_lever.yaml")
 
 
 def test_budapest_nominal_threshold_of_putins_softness():
@@ -57,7 +58,7 @@ def test_a_lever_that_cannot_matter_never_reaches_the_target():
 
 
 def test_a_target_already_met_is_reported_as_such():
-    lifted = load_scenario("tests/scenarios/one_lever.yaml")
+    lifted = load_scenario(TEST_SCENARIOS / "one_lever.yaml")
     from summitsim.paths import with_values
 
     answer = what_if(
@@ -93,9 +94,9 @@ def test_bad_levers_are_refused(lever, message):
 
 
 def test_counts_at_a_point_equal_the_estimate_of_the_scenario_set_there():
+    from summitsim.held import hold
     from summitsim.paths import with_values
-    from summitsim.sweep import held_fixed
 
     at = counts_at(BUDAPEST, ["trump.patience"], [[0.3]], 3000, 5)[0, 0]
-    fixed = held_fixed(BUDAPEST, ["trump.patience"])
+    fixed = hold(BUDAPEST, ["trump.patience"])
     assert at == estimate_p_summit(with_values(fixed, {"trump.patience": 0.3}), 3000, 5)[0]
