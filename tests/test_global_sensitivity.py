@@ -56,6 +56,7 @@ def test_morris_finds_the_step_and_nothing_else():
     assert found["putin.trust"]["sigma"] == 0.0
 
 
+@pytest.mark.slow
 def test_oat_gives_the_existing_one_at_a_time_numbers():
     paths = ["putin.softness", "trump.patience", "lavrov.hawkishness"]
     old = {row.path: row for row in sensitivity(BUDAPEST, paths, trials=3000, seed=2)}

@@ -40,6 +40,7 @@ def test_softer_moscow_line_is_current():
     assert f"`{line}`" in README
 
 
+@pytest.mark.slow
 def test_main_command_output_is_current(tmp_path):
     out = run(
         "sweep",
@@ -107,6 +108,7 @@ def test_benchmark_table_comes_from_benchmark_json():
 BUDAPEST_FILE = "scenarios/budapest_2025.yaml"
 
 
+@pytest.mark.slow
 def test_whatif_example_is_current():
     out = run("whatif", BUDAPEST_FILE, "--lever", "putin.softness", "--quiet")
     assert block_after("whatif-output") == out
@@ -120,6 +122,7 @@ def _without_written_line(text: str) -> list[str]:
     return [line for line in text.splitlines() if not line.startswith("Written: ")]
 
 
+@pytest.mark.slow
 def test_sobol_example_is_current(tmp_path):
     factors = ["putin.softness=0:1", "trump.patience=0.3:0.7", "lavrov.concession=0.25:2"]
     factors += ["noise=0:0.1", "putin.trust=0:1"]
@@ -141,6 +144,7 @@ def test_sobol_example_is_current(tmp_path):
     assert (RESULTS / "budapest_2025" / "analysis" / "sobol" / "sobol.png").exists()
 
 
+@pytest.mark.slow
 def test_discover_example_is_current(tmp_path):
     factors = ["putin.softness=0:1", "trump.patience=0.3:0.7", "lavrov.concession=0.25:2"]
     out = run(

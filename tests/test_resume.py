@@ -77,6 +77,7 @@ def straight(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_resume_after_kill_gives_the_same_summary(straight: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
     killed = start_and_stop(out, sweep_args(out, LONG_TRIALS), signal.SIGKILL)
@@ -110,6 +111,7 @@ MISMATCHES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("changed", MISMATCHES)
 def test_resume_refuses_a_folder_of_another_sweep(
     changed: str, straight: Path, tmp_path: Path, capsys, monkeypatch
@@ -129,6 +131,7 @@ def test_resume_refuses_a_folder_of_another_sweep(
     assert sorted(path.name for path in (out / "blocks").iterdir()) == before
 
 
+@pytest.mark.slow
 def test_refusal_is_one_line_in_a_real_process(straight: Path, tmp_path: Path) -> None:
     out = tmp_path / "other"
     shutil.copytree(straight / "blocks", out / "blocks")
@@ -176,6 +179,7 @@ def test_resume_refuses_blocks_of_other_model_code(tmp_path, monkeypatch):
         sweep.run_sweep(plan, tmp_path, resume=True, progress=False)
 
 
+@pytest.mark.slow
 def test_resume_with_the_over_flags_swapped_is_refused(straight: Path, tmp_path: Path) -> None:
     """The same paths in another order put every count on another grid point."""
     out = tmp_path / "swapped"
@@ -385,6 +389,7 @@ def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
 # -- files as the user's umask says, a full disk, bad block sizes ---------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_files_follow_the_umask(umask: int, mode: int, tmp_path: Path) -> None:
     out = tmp_path / "files"

@@ -24,12 +24,14 @@ def test_wilson_matches_scipy():
         assert (low[0], high[0]) == pytest.approx((reference.low, reference.high), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_closed_form_probability_lands_in_its_wilson_interval():
     summits, trials = estimate_p_summit(load_scenario(CLOSED_FORM), 200_000, seed=1)
     low, high = wilson_interval(np.array([summits]), np.array([trials]))
     assert low[0] <= P_CLOSED_FORM <= high[0]
 
 
+@pytest.mark.slow
 def test_wilson_intervals_cover_the_true_probability_95_percent_of_the_time():
     arrays = compile_scenario(load_scenario(CLOSED_FORM))
     seeds, trials = 400, 1000
@@ -42,6 +44,7 @@ def test_wilson_intervals_cover_the_true_probability_95_percent_of_the_time():
     assert 0.915 <= coverage <= 0.985
 
 
+@pytest.mark.slow
 def test_p_summit_rises_with_putin_softness():
     scenario = load_scenario(BUDAPEST_FILE)
     grid = np.linspace(0.0, 1.0, 6)
