@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_cli import BUDAPEST, PNG_SIGNATURE, ROOT, Batch
+from commands import BUDAPEST, PNG_SIGNATURE, Batch
+from repository import ROOT
 
 ONE_LEVER = "tests/scenarios/one_lever.yaml"
 LOGROLL = "tests/scenarios/logroll.yaml"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from repository import BUDAPEST_FILE, TEST_SCENARIOS
 
 from summitsim.baseline_report import NO_BASE_RATE, preferences, report
 from summitsim.scenario import load_scenario
 
-LOGROLL = load_scenario("tests/scenarios/logroll.yaml")
-BUDAPEST = load_scenario("scenarios/budapest_2025.yaml")
+LOGROLL = load_scenario(TEST_SCENARIOS / "logroll.yaml")
+BUDAPEST = load_scenario(BUDAPEST_FILE)
 
 
 @pytest.fixture(scope="module")

@@ -13,71 +13,18 @@ import csv
 import hashlib
 import json
 import re
-import subprocess
 import sys
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from commands import BUDAPEST, BUDAPEST_TEXT, PNG_SIGNATURE, Batch, Result
+from repository import ROOT
 
 from summitsim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = str(Path(sys.executable).parent / "summitsim")
-BUDAPEST = "scenarios/budapest_2025.yaml"
-BUDAPEST_TEXT = (ROOT / BUDAPEST).read_text(encoding="utf-8")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COMMANDS = ("run", "validate", "check", "sweep", "demo")
-
-
-@dataclass(frozen=True)
-class Result:
-    """What a user sees of one command: exit status, stdout, stderr, and how long it took."""
-
-    status: int
-    out: str
-    err: str
-    seconds: float
-
-    def assert_clean(self, status: int = 0) -> None:
-        """The expected exit status and no traceback anywhere."""
-        assert self.status == status, f"exit {self.status}\n{self.out}\n{self.err}"
-        assert "Traceback" not in self.out + self.err
-
-
-def summitsim(*args: object, timeout: float = 120) -> Result:
-    """Run ``summitsim ARGS...`` from the repository root and capture what it prints."""
-    began = time.perf_counter()
-    done = subprocess.run(
-        [SCRIPT, *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return Result(done.returncode, done.stdout, done.stderr, time.perf_counter() - began)
-
-
-class Batch:
-    """Named commands started at once on a few threads; ``batch[name]`` waits for one."""
-
-    def __init__(self, commands: Mapping[str, Sequence[object]], workers: int = 4) -> None:
-        self._pool = ThreadPoolExecutor(workers)
-        self._runs = {name: self._pool.submit(summitsim, *args) for name, args in commands.items()}
-
-    def __getitem__(self, name: str) -> Result:
-        return self._runs[name].result()
-
-    def __enter__(self) -> Batch:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(cancel_futures=True)
 
 
 def expect_failing_copy(folder: Path) -> Path:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_cli import BUDAPEST, BUDAPEST_TEXT, Batch
+from commands import BUDAPEST, BUDAPEST_TEXT, Batch
 
 MARKER = "os-system-ran"  # the file the !!python tag would create if anything ran it
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from commands import BLOCK_TRIALS, summary_of, sweep_args
 from processes import free_port, stop
-from test_resume import BLOCK_TRIALS, ROOT, SCENARIO, summary_of, sweep_args
+from repository import BUDAPEST_FILE, ROOT
 
 from summitsim import cluster
 from summitsim.cli import main
@@ -103,7 +104,7 @@ def test_real_cluster_gives_the_threads_numbers(
 
 
 def small_block_plan(trials: int) -> SweepPlan:
-    scenario = load_scenario(SCENARIO)
+    scenario = load_scenario(BUDAPEST_FILE)
     grid = Grid.parse(scenario, ["putin.softness=0:1:3", "trump.patience=0.3:0.6:3"])
     return SweepPlan(scenario, grid, trials, seed=11, block_trials=BLOCK_TRIALS)
 

@@ -173,6 +173,7 @@ def test_every_figure_builds_at_every_stage():
         model.step()
 
 
+@pytest.mark.slow
 def test_the_curve_follows_the_other_sliders():
     """(How fast it redraws is measured by experiments/benchmark.py, not asserted here.)"""
     values = tuple(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from repository import TEST_SCENARIOS
 
 from summitsim.discovery import discover, find_boxes, latin_hypercube, patient_alpha
 from summitsim.factors import Factor, parse_factors
 from summitsim.scenario import load_scenario
 
 # a summit exactly when putin.softness >= 0.5 (to 2e-9), no noise, no uncertainty
-ONE_LEVER = load_scenario("tests/scenarios/one_lever.yaml")
+ONE_LEVER = load_scenario(TEST_SCENARIOS / "one_lever.yaml")
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numba
 import numpy as np
+import pytest
 
 from summitsim.cli.sweep import print_summary
 from summitsim.kernel import COMPILING_NOTICE
@@ -40,6 +42,7 @@ def _sweep(cache: Path, out: Path, *flags: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.skipif(numba.config.DISABLE_JIT, reason="with the JIT off nothing is compiled")
 def test_compiling_is_announced_on_a_cold_cache_only(tmp_path: Path) -> None:
     cache = tmp_path / "numba-cache"
     cold = _sweep(cache, tmp_path / "cold")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from repository import BUDAPEST_FILE, TEST_SCENARIOS
 
 from summitsim.factors import parse_factors
 from summitsim.global_sensitivity import analyse, check_samples
 from summitsim.scenario import ScenarioError, load_scenario
 from summitsim.sensitivity import sensitivity
 
-BUDAPEST = load_scenario("scenarios/budapest_2025.yaml")
+BUDAPEST = load_scenario(BUDAPEST_FILE)
 # a summit exactly when putin.softness >= 0.5, with no noise: trust and sidelining cannot matter
-ONE_LEVER = load_scenario("tests/scenarios/one_lever.yaml")
+ONE_LEVER = load_scenario(TEST_SCENARIOS / "one_lever.yaml")
 FACTORS = parse_factors(
     ONE_LEVER, ["putin.softness=0:1", "putin.trust=0:1", "trump.sideline_below=0:1"]
 )
@@ -55,6 +56,7 @@ def test_morris_finds_the_step_and_nothing_else():
     assert found["putin.trust"]["sigma"] == 0.0
 
 
+@pytest.mark.slow
 def test_oat_gives_the_existing_one_at_a_time_numbers():
     paths = ["putin.softness", "trump.patience", "lavrov.hawkishness"]
     old = {row.path: row for row in sensitivity(BUDAPEST, paths, trials=3000, seed=2)}

@@ -53,6 +53,7 @@ def test_run_is_unchanged(
     assert _stdout(capsys, monkeypatch, "run", scenario, *variant) == expected_text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "scenario", "args"), golden.SWEEPS, ids=[sweep[0] for sweep in golden.SWEEPS]
 )

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from repository import README_FILE, RESULTS, ROOT
 
-README = Path("README.md").read_text(encoding="utf-8")
+README = README_FILE.read_text(encoding="utf-8")
 CLI = str(Path(sys.executable).parent / "summitsim")
-RESULTS = Path("results")
 
 
 def block_after(marker: str) -> str:
@@ -26,7 +26,8 @@ def section_after(marker: str) -> str:
 
 
 def run(*args: str) -> str:
-    return subprocess.run([CLI, *args], capture_output=True, text=True, check=True).stdout
+    """``summitsim ARGS`` as the README types it, at the repository root."""
+    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
 def test_run_output_is_current():
@@ -39,6 +40,7 @@ def test_softer_moscow_line_is_current():
     assert f"`{line}`" in README
 
 
+@pytest.mark.slow
 def test_main_command_output_is_current(tmp_path):
     out = run(
         "sweep",
@@ -106,6 +108,7 @@ def test_benchmark_table_comes_from_benchmark_json():
 BUDAPEST_FILE = "scenarios/budapest_2025.yaml"
 
 
+@pytest.mark.slow
 def test_whatif_example_is_current():
     out = run("whatif", BUDAPEST_FILE, "--lever", "putin.softness", "--quiet")
     assert block_after("whatif-output") == out
@@ -119,6 +122,7 @@ def _without_written_line(text: str) -> list[str]:
     return [line for line in text.splitlines() if not line.startswith("Written: ")]
 
 
+@pytest.mark.slow
 def test_sobol_example_is_current(tmp_path):
     factors = ["putin.softness=0:1", "trump.patience=0.3:0.7", "lavrov.concession=0.25:2"]
     factors += ["noise=0:0.1", "putin.trust=0:1"]
@@ -140,6 +144,7 @@ def test_sobol_example_is_current(tmp_path):
     assert (RESULTS / "budapest_2025" / "analysis" / "sobol" / "sobol.png").exists()
 
 
+@pytest.mark.slow
 def test_discover_example_is_current(tmp_path):
     factors = ["putin.softness=0:1", "trump.patience=0.3:0.7", "lavrov.concession=0.25:2"]
     out = run(

@@ -12,59 +12,27 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from commands import (
+    BLOCK_TRIALS,
+    GRID,
+    SCRIPT,
+    run_command,
+    summary_of,
+    sweep_args,
+    sweep_env,
+)
+from repository import BUDAPEST_FILE, ROOT
 
 from summitsim.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
-COMMAND = str(Path(sys.executable).parent / "summitsim")
-BLOCK_TRIALS = 5000
-GRID = ("putin.softness=0:1:3", "trump.patience=0.3:0.6:3")
 POINTS = 9
 #: Trials per point of the sweeps that are interrupted: 108 blocks, about a second.
 LONG_TRIALS = 60_000
-
-
-def sweep_args(
-    out: Path, trials: int, *flags: str, scenario: Path = SCENARIO, grid: tuple[str, ...] = GRID
-) -> list[str]:
-    """Arguments of ``summitsim sweep`` over ``grid`` into ``out`` (no progress bar)."""
-    overs = [arg for path in grid for arg in ("--over", path)]
-    return [
-        "sweep",
-        str(scenario),
-        *overs,
-        "--trials",
-        str(trials),
-        "--out",
-        str(out),
-        "--quiet",
-        *flags,
-    ]
-
-
-def sweep_env() -> dict[str, str]:
-    return {**os.environ, "SUMMITSIM_BLOCK_TRIALS": str(BLOCK_TRIALS)}
-
-
-def run_command(args: list[str]) -> subprocess.CompletedProcess:
-    """``summitsim ARGS`` to its end, with small blocks."""
-    return subprocess.run(
-        [COMMAND, *args], capture_output=True, text=True, env=sweep_env(), cwd=ROOT, timeout=120
-    )
-
-
-def summary_of(args: list[str], out: Path) -> str:
-    """``summary.csv`` of a sweep that must succeed."""
-    done = run_command(args)
-    assert done.returncode == 0, done.stderr
-    return (out / "summary.csv").read_text()
 
 
 def blocks_in(out: Path) -> int:
@@ -78,7 +46,7 @@ def start_and_stop(
     Ctrl-C in a terminal does) once ``after_blocks`` blocks are in ``out``, and wait for
     it; fails if it ends first."""
     process = subprocess.Popen(
-        [COMMAND, *args],
+        [SCRIPT, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -109,6 +77,7 @@ def straight(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_resume_after_kill_gives_the_same_summary(straight: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
     killed = start_and_stop(out, sweep_args(out, LONG_TRIALS), signal.SIGKILL)
@@ -127,7 +96,7 @@ def test_resume_after_kill_gives_the_same_summary(straight: Path, tmp_path: Path
 def other_scenario(folder: Path) -> Path:
     """The scenario with one more comment line: other bytes, another sha256."""
     other = folder / "budapest_edited.yaml"
-    other.write_text(SCENARIO.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    other.write_text(BUDAPEST_FILE.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     return other
 
 
@@ -142,6 +111,7 @@ MISMATCHES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("changed", MISMATCHES)
 def test_resume_refuses_a_folder_of_another_sweep(
     changed: str, straight: Path, tmp_path: Path, capsys, monkeypatch
@@ -161,6 +131,7 @@ def test_resume_refuses_a_folder_of_another_sweep(
     assert sorted(path.name for path in (out / "blocks").iterdir()) == before
 
 
+@pytest.mark.slow
 def test_refusal_is_one_line_in_a_real_process(straight: Path, tmp_path: Path) -> None:
     out = tmp_path / "other"
     shutil.copytree(straight / "blocks", out / "blocks")
@@ -198,7 +169,7 @@ def test_resume_refuses_blocks_of_other_model_code(tmp_path, monkeypatch):
     from summitsim import sweep
     from summitsim.scenario import ScenarioError, load_scenario
 
-    scenario = load_scenario("scenarios/budapest_2025.yaml")
+    scenario = load_scenario(BUDAPEST_FILE)
     plan = sweep.SweepPlan(
         scenario, sweep.Grid.parse(scenario, ["putin.softness=0:1:2"]), 2000, 0, block_trials=1000
     )
@@ -208,6 +179,7 @@ def test_resume_refuses_blocks_of_other_model_code(tmp_path, monkeypatch):
         sweep.run_sweep(plan, tmp_path, resume=True, progress=False)
 
 
+@pytest.mark.slow
 def test_resume_with_the_over_flags_swapped_is_refused(straight: Path, tmp_path: Path) -> None:
     """The same paths in another order put every count on another grid point."""
     out = tmp_path / "swapped"
@@ -232,7 +204,7 @@ def small_plan(seed: int = 0, grid: list[str] = SMALL_GRID):
     from summitsim.scenario import load_scenario
     from summitsim.sweep import Grid, SweepPlan
 
-    scenario = load_scenario(SCENARIO)
+    scenario = load_scenario(BUDAPEST_FILE)
     return SweepPlan(
         scenario, Grid.parse(scenario, grid), SMALL_TRIALS, seed, block_trials=SMALL_BLOCK
     )
@@ -387,7 +359,7 @@ def test_a_sound_resume_warns_of_nothing(small_sweep, tmp_path: Path, capsys, mo
 def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "shared"
     first = subprocess.Popen(
-        [COMMAND, *sweep_args(out, LONG_TRIALS)],
+        [SCRIPT, *sweep_args(out, LONG_TRIALS)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -409,7 +381,7 @@ def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         first.communicate()
     assert second.returncode == 2 and second.stderr.count("\n") == 1, second.stderr
     assert second.stderr.startswith(f"summitsim sweep: error: {out}: another summitsim sweep")
-    assert f"(pid {first.pid}: {COMMAND} sweep {SCENARIO}" in second.stderr
+    assert f"(pid {first.pid}: {SCRIPT} sweep {BUDAPEST_FILE}" in second.stderr
     assert "allowed: wait for it to end, or another --out folder" in second.stderr
     assert set(before) <= {path.name for path in (out / "blocks").iterdir()}
 
@@ -417,11 +389,12 @@ def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
 # -- files as the user's umask says, a full disk, bad block sizes ---------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_files_follow_the_umask(umask: int, mode: int, tmp_path: Path) -> None:
     out = tmp_path / "files"
     done = subprocess.run(
-        [COMMAND, *sweep_args(out, 10_000, grid=GRID[:1])],
+        [SCRIPT, *sweep_args(out, 10_000, grid=GRID[:1])],
         capture_output=True,
         text=True,
         env=sweep_env(),
@@ -460,7 +433,7 @@ def test_a_full_disk_names_the_file(small_sweep, tmp_path: Path, capsys, monkeyp
 @pytest.mark.parametrize("size", ["abc", "0", "-1", "", "1.5"])
 def test_a_bad_block_size_is_refused(size: str, tmp_path: Path) -> None:
     done = subprocess.run(
-        [COMMAND, *sweep_args(tmp_path / "never", 1000, grid=GRID[:1])],
+        [SCRIPT, *sweep_args(tmp_path / "never", 1000, grid=GRID[:1])],
         capture_output=True,
         text=True,
         env={**os.environ, "SUMMITSIM_BLOCK_TRIALS": size},

@@ -1,11 +1,15 @@
 """One-at-a-time sensitivity: signs the model implies, and common random numbers."""
 
+import pytest
+from repository import BUDAPEST_FILE
+
 from summitsim.scenario import load_scenario
 from summitsim.sensitivity import default_paths, sensitivity
 
-BUDAPEST = load_scenario("scenarios/budapest_2025.yaml")
+BUDAPEST = load_scenario(BUDAPEST_FILE)
 
 
+@pytest.mark.slow
 def test_levers_have_the_signs_the_model_implies():
     found = {
         row.path: row

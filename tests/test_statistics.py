@@ -3,6 +3,7 @@ softness, and the tipping point."""
 
 import numpy as np
 import pytest
+from repository import BUDAPEST_FILE, TEST_SCENARIOS
 from scipy.stats import binomtest
 
 from summitsim import draws, kernel
@@ -12,7 +13,7 @@ from summitsim.scenario import load_scenario
 from summitsim.scenario.overrides import with_values
 from summitsim.sweep import estimate_p_summit
 
-CLOSED_FORM = "tests/scenarios/uniform_patience.yaml"
+CLOSED_FORM = TEST_SCENARIOS / "uniform_patience.yaml"
 P_CLOSED_FORM = 0.3  # worked out in the file's header
 
 
@@ -23,12 +24,14 @@ def test_wilson_matches_scipy():
         assert (low[0], high[0]) == pytest.approx((reference.low, reference.high), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_closed_form_probability_lands_in_its_wilson_interval():
     summits, trials = estimate_p_summit(load_scenario(CLOSED_FORM), 200_000, seed=1)
     low, high = wilson_interval(np.array([summits]), np.array([trials]))
     assert low[0] <= P_CLOSED_FORM <= high[0]
 
 
+@pytest.mark.slow
 def test_wilson_intervals_cover_the_true_probability_95_percent_of_the_time():
     arrays = compile_scenario(load_scenario(CLOSED_FORM))
     seeds, trials = 400, 1000
@@ -41,8 +44,9 @@ def test_wilson_intervals_cover_the_true_probability_95_percent_of_the_time():
     assert 0.915 <= coverage <= 0.985
 
 
+@pytest.mark.slow
 def test_p_summit_rises_with_putin_softness():
-    scenario = load_scenario("scenarios/budapest_2025.yaml")
+    scenario = load_scenario(BUDAPEST_FILE)
     grid = np.linspace(0.0, 1.0, 6)
     trials = 40_000
     p = (

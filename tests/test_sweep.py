@@ -5,6 +5,7 @@ import json
 import numba
 import numpy as np
 import pytest
+from repository import BUDAPEST_FILE
 
 from summitsim import draws, kernel
 from summitsim.arrays import compile_scenario
@@ -14,7 +15,7 @@ from summitsim.scenario import ScenarioError, load_scenario
 from summitsim.summary import summarise
 from summitsim.sweep import Grid, SweepPlan, run_block, run_sweep
 
-BUDAPEST = "scenarios/budapest_2025.yaml"
+BUDAPEST = str(BUDAPEST_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,7 @@ def small_plan(scenario, *over, trials=12_000, block=5_000):
     return SweepPlan(scenario, Grid.parse(scenario, list(over)), trials, seed=3, block_trials=block)
 
 
+@pytest.mark.slow
 def test_counts_do_not_depend_on_threads_or_the_parallel_path(scenario):
     arrays = compile_scenario(scenario)
     key = draws.block_key(4, 1, 2)
@@ -58,6 +60,7 @@ def test_counts_equal_the_per_trial_results(scenario):
     assert counts[Count.SIDELINED_B] == np.sum(trials.sidelined >> 1 & 1)
 
 
+@pytest.mark.slow
 def test_block_order_does_not_matter(scenario):
     plan = small_plan(scenario, "putin.softness=0:1:3", "trump.patience=0.3:0.6:2")
 
@@ -79,6 +82,7 @@ def test_blocks_cover_the_trials_exactly(scenario):
     assert (counts[:, :6].sum(axis=1) == 12_000).all()
 
 
+@pytest.mark.slow
 def test_outputs_follow_the_contract(scenario, tmp_path):
     plan = small_plan(scenario, "putin.softness=0:1:5")
     result = run_sweep(plan, tmp_path, progress=False)
@@ -104,6 +108,7 @@ def test_outputs_follow_the_contract(scenario, tmp_path):
     assert not list(tmp_path.glob(".*"))  # no temporary files left
 
 
+@pytest.mark.slow
 def test_summary_shares_add_up(scenario):
     summary = summarise(run_sweep(small_plan(scenario, "putin.softness=0:1:3"), progress=False))
     total = sum(

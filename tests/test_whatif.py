@@ -4,16 +4,18 @@ against values derived by hand."""
 from __future__ import annotations
 
 import pytest
+from repository import BUDAPEST_FILE, TEST_SCENARIOS
 
 from summitsim.factors import counts_at
 from summitsim.scenario import ScenarioError, load_scenario
 from summitsim.sweep import estimate_p_summit
 from summitsim.whatif import NOMINAL_TOLERANCE, bisect, what_if
 
-BUDAPEST = load_scenario("scenarios/budapest_2025.yaml")
-ONE_LEVER = load_scenario("tests/scenarios/one_lever.yaml")
+BUDAPEST = load_scenario(BUDAPEST_FILE)
+ONE_LEVER = load_scenario(TEST_SCENARIOS / "one_lever.yaml")
 
 
+@pytest.mark.slow
 def test_budapest_nominal_threshold_of_putins_softness():
     # Lavrov's 20 October offer is worth 0.185 + 0.539586 alpha to Trump against his
     # patience 0.5: alpha = 0.582... at softness 0.445041 (issue 11)
@@ -24,6 +26,7 @@ def test_budapest_nominal_threshold_of_putins_softness():
     assert answer.nominal_outcome == "cancelled by us"
 
 
+@pytest.mark.slow
 def test_budapest_nominal_threshold_of_trumps_patience_comes_by_lowering_it():
     answer = what_if(BUDAPEST, "trump.patience", trials=2000, progress=False)
     assert answer.nominal.value == pytest.approx(0.340131, abs=1e-4)
@@ -42,6 +45,7 @@ def test_without_noise_the_monte_carlo_threshold_is_the_hand_derived_one():
     assert answer.nominal.value == pytest.approx(0.5, abs=1e-8)
 
 
+@pytest.mark.slow
 def test_the_interval_brackets_the_estimate_and_uses_common_random_numbers():
     answer = what_if(BUDAPEST, "putin.softness", trials=4000, seed=3, progress=False)
     assert answer.ci_low.value < answer.threshold.value < answer.ci_high.value
@@ -57,7 +61,7 @@ def test_a_lever_that_cannot_matter_never_reaches_the_target():
 
 
 def test_a_target_already_met_is_reported_as_such():
-    lifted = load_scenario("tests/scenarios/one_lever.yaml")
+    lifted = load_scenario(TEST_SCENARIOS / "one_lever.yaml")
     from summitsim.scenario.overrides import with_values
 
     answer = what_if(
@@ -67,6 +71,7 @@ def test_a_target_already_met_is_reported_as_such():
     assert answer.nominal.status == "already"
 
 
+@pytest.mark.slow
 def test_an_unbounded_lever_is_searched_beyond_its_scenario_value():
     answer = what_if(BUDAPEST, "lavrov.concession", trials=1000, progress=False)
     assert answer.threshold.status == "found"

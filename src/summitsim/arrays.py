@@ -32,6 +32,7 @@ import numpy as np
 from numba import njit
 
 from summitsim import draws
+from summitsim.fingerprint import key_numba_cache
 from summitsim.scenario.fields import (
     APPROVER_FIELDS,
     CONTACT_FIELDS,
@@ -45,6 +46,8 @@ from summitsim.scenario.fields import (
 )
 from summitsim.scenario.paths import ParameterPath, resolve
 from summitsim.scenario.schema import Scenario
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 # The index of each scalar field of a side after its per-issue fields (the kernel reads
 # them); a field the kernel does not read needs no constant.
@@ -125,6 +128,10 @@ def approver_offset(approver: int, issues: int, contacts: int) -> int:
     return held_offset(issues) + _CONTACT_SCALARS * contacts + approver * approver_width(issues)
 
 
+#: The six columns of an uncertainty table, in the order ``draw_parameters`` takes them.
+UncertaintyColumns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class UncertaintyTable:
     """The ``uncertainty`` block as columns for :func:`summitsim.draws.draw_parameters`."""
@@ -136,7 +143,7 @@ class UncertaintyTable:
     low: np.ndarray
     high: np.ndarray
 
-    def columns(self) -> tuple[np.ndarray, ...]:
+    def columns(self) -> UncertaintyColumns:
         """The columns in the order ``draw_parameters`` takes them."""
         return (self.form, self.index, self.width, self.spread, self.low, self.high)
 

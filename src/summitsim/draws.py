@@ -60,6 +60,10 @@ import math
 import numpy as np
 from numba import njit
 
+from summitsim.fingerprint import key_numba_cache
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
+
 #: Counter of the first noise number (slot 0 of contact 0); uncertainty uses counters below.
 NOISE_COUNTER = 1 << 40
 #: Judgement slots per contact, in the order of design.md section 2: S judges x_F,

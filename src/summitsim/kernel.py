@@ -44,6 +44,7 @@ from summitsim.arrays import (
     nominal_inputs,
     side_offset,
 )
+from summitsim.fingerprint import key_numba_cache
 from summitsim.moves import (
     Protocol,
     ideal,
@@ -60,6 +61,8 @@ from summitsim.outcomes import (
     VETOED,
     Count,
 )
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 #: Trials of a block are split into this many chunks, whatever the number of threads.
 CHUNKS = 64

@@ -35,7 +35,10 @@ from summitsim.arrays import (
     noise_offset,
     side_offset,
 )
+from summitsim.fingerprint import key_numba_cache
 from summitsim.outcomes import CANCELLED, DEADLINE, NO_DEAL, SUMMIT, VETOED
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 #: Positions in the ``settings`` array: clock (0 contacts, 1 calendar), noise model
 #: (0 judgement, 1 perception), tactic of side j (0 segment, 1 tradeoff) at TACTIC + j,

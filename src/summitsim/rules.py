@@ -18,6 +18,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from summitsim.fingerprint import key_numba_cache
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
+
 #: Tolerance of every comparison (design.md, "Ties").
 EPS = 1e-9
 #: A distance at or below this counts as zero: the offer is then the point proposed toward.

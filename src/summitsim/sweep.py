@@ -19,7 +19,6 @@ The engine only: the ``sweep`` command's flags and printed summary are
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import sys
 import time
@@ -33,6 +32,7 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.checkpoints import Checkpoints
+from summitsim.fingerprint import model_fingerprint
 from summitsim.kernel import COMPILING_NOTICE, count, warm_up
 from summitsim.outcomes import COUNT_COLUMNS, Count
 from summitsim.scenario import Scenario, ScenarioError
@@ -200,19 +200,6 @@ class SweepPlan:
             "trials": self.trials,
             "block_trials": self.block_trials,
         }
-
-
-def model_fingerprint() -> str:
-    """SHA-256 of the source of the modules that decide a trial's numbers (the rules, the
-    draws, the flat layout and the table of fields it follows, the kernel and its count
-    columns): blocks computed by other code do not mix."""
-    from summitsim import arrays, kernel, outcomes, rules
-    from summitsim.scenario import fields
-
-    digest = hashlib.sha256()
-    for module in (rules, draws, fields, arrays, kernel, outcomes):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
 
 
 def run_block(
