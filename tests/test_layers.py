@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "summitsim"
 #: The layers, bottom first. A module may import from its own layer and the ones below;
 #: a name ending in "/" is a package and stands for all its modules.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "outcomes", "rules", "draws", "atomic", "terminal_text", "shipped"),
+    ("__init__", "fingerprint", "outcomes", "rules", "draws", "atomic", "terminal_text", "shipped"),
     ("scenario/",),
     ("arrays",),
     ("moves", "kernel", "agents", "account", "trial_setup", "summit_day", "model"),
