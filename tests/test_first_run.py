@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from summitsim.cli.sweep import print_summary
-from summitsim.kernel import COMPILING_NOTICE
+from summitsim.compilation import COMPILING_NOTICE
 from summitsim.outcomes import COUNT_COLUMNS
 from summitsim.outputs.sweep import manifest
 from summitsim.scenario import load_scenario

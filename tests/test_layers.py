@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "fingerprint", "outcomes", "rules", "draws", "atomic", "terminal_text", "shipped"),
     ("scenario/",),
     ("arrays",),
-    ("moves", "kernel", "agents", "account", "trial_setup", "summit_day", "model"),
+    ("moves", "kernel", "compilation", "agents", "account", "trial_setup", "summit_day", "model"),
     ("plan", "sweep", "checkpoints", "cluster"),
     (
         "analysis",

@@ -21,13 +21,10 @@ public wrappers :func:`simulate` and :func:`count` validate and allocate.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit, prange
-from numba.core import event
 
 from summitsim import draws, moves, rules
 from summitsim.arrays import (
@@ -68,8 +65,6 @@ key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 CHUNKS = 64
 #: Positions in the flat ``case`` tuple of :func:`kernel_case`.
 _NOMINAL, _ISSUES, _REVIEWED = 0, 7, 9
-#: What a sweep says while numba compiles the counting kernel (its cache lacks it).
-COMPILING_NOTICE = "compiling the Monte Carlo kernel (first run only)"
 #: An empty noise table: the kernel then draws each judgement's noise from the trial key.
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
@@ -551,30 +546,3 @@ def count(
     kernel = count_block_parallel if parallel else count_block_serial
     kernel(kernel_case(arrays, protocol), key, trials, out)
     return out.sum(axis=0)
-
-
-class _FirstCompile(event.Listener):
-    """Calls ``notice()`` once, when numba starts its first compilation: numba raises the
-    ``numba:compile`` event only on a cache miss, so a warm cache never calls it."""
-
-    def __init__(self, notice: Callable[[], None]) -> None:
-        self.notice: Callable[[], None] | None = notice
-
-    def on_start(self, event: event.Event) -> None:
-        if self.notice is not None:
-            notice, self.notice = self.notice, None
-            notice()
-
-    def on_end(self, event: event.Event) -> None:
-        pass
-
-
-def warm_up(arrays: ScenarioArrays, on_compile: Callable[[], None], parallel: bool = True) -> float:
-    """Load the counting kernel of :func:`count` from numba's cache, or compile it, on a
-    one-trial block; ``on_compile()`` is called first if it must compile. Returns the
-    seconds this took (about a millisecond when cached), so that speed figures can leave
-    compilation out."""
-    started = time.perf_counter()
-    with event.install_listener("numba:compile", _FirstCompile(on_compile)):
-        count(arrays, 1, np.zeros(2, dtype=np.uint64), parallel)
-    return time.perf_counter() - started

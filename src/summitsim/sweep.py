@@ -32,8 +32,9 @@ from tqdm import tqdm
 from summitsim import draws
 from summitsim.arrays import ScenarioArrays, compile_scenario
 from summitsim.checkpoints import Checkpoints
+from summitsim.compilation import COMPILING_NOTICE, warm_up
 from summitsim.fingerprint import model_fingerprint
-from summitsim.kernel import COMPILING_NOTICE, count, warm_up
+from summitsim.kernel import count
 from summitsim.outcomes import COUNT_COLUMNS, Count
 from summitsim.scenario import Scenario, ScenarioError
 from summitsim.scenario.overrides import hold, with_values
