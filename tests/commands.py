@@ -36,8 +36,14 @@ class Result:
         assert "Traceback" not in self.out + self.err
 
 
-def summitsim(*args: object, timeout: float = 120) -> Result:
+#: Seconds a command may take: the kernels run as Python with the JIT off (the coverage
+#: gate), hundreds of times slower than compiled.
+COMMAND_TIMEOUT = 900.0 if os.environ.get("NUMBA_DISABLE_JIT") == "1" else 120.0
+
+
+def summitsim(*args: object, timeout: float | None = None) -> Result:
     """Run ``summitsim ARGS...`` from the repository root and capture what it prints."""
+    timeout = COMMAND_TIMEOUT if timeout is None else timeout
     began = time.perf_counter()
     done = subprocess.run(
         [SCRIPT, *map(str, args)],

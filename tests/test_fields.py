@@ -255,10 +255,17 @@ def test_every_slider_comes_from_the_table():
 def test_the_model_fingerprint_covers_the_table(tmp_path, monkeypatch):
     # The layout follows the table: blocks of a sweep computed with another table must not
     # be resumed as if they were the same model.
-    from summitsim import sweep
+    import shutil
 
-    before = sweep.model_fingerprint()
-    edited = tmp_path / "fields.py"
-    edited.write_text(Path(fields.__file__).read_text() + "\n# another table\n")
-    monkeypatch.setattr(fields, "__file__", str(edited))
-    assert sweep.model_fingerprint() != before
+    from summitsim import fingerprint
+
+    before = fingerprint.model_fingerprint()
+    package = Path(fingerprint.__file__).parent
+    for source in fingerprint.KERNEL_SOURCES:
+        (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(package / source, tmp_path / source)
+    monkeypatch.setattr(fingerprint, "_PACKAGE", tmp_path)
+    assert fingerprint.model_fingerprint() == before  # the same sources, the same hash
+    edited = tmp_path / "scenario" / "fields.py"
+    edited.write_text(edited.read_text() + "\n# another table\n")
+    assert fingerprint.model_fingerprint() != before
