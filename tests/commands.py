@@ -118,3 +118,12 @@ def summary_of(args: list[str], out: Path) -> str:
     done = run_command(args)
     assert done.returncode == 0, done.stderr
     return (out / "summary.csv").read_text()
+
+
+#: Trials per point of the sweeps that are interrupted: 108 blocks, about a second.
+LONG_TRIALS = 60_000
+
+
+def blocks_in(out: Path) -> int:
+    """Finished blocks of a sweep's output folder."""
+    return len(list((out / "blocks").glob("p*-b*.json")))

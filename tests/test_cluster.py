@@ -16,7 +16,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from commands import BLOCK_TRIALS, summary_of, sweep_args
+from commands import (
+    BLOCK_TRIALS,
+    LONG_TRIALS,
+    SCRIPT,
+    blocks_in,
+    summary_of,
+    sweep_args,
+    sweep_env,
+)
 from processes import free_port, stop
 from repository import BUDAPEST_FILE, ROOT
 
@@ -191,7 +199,6 @@ def test_a_lost_scheduler_stops_the_sweep_in_one_line_and_resume_finishes_it(
 ) -> None:
     """Not bad input (exit 3, not 2); the finished blocks are kept and --resume on threads
     gives the numbers of a sweep run straight through."""
-    from test_resume import COMMAND, LONG_TRIALS, blocks_in, sweep_env
 
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -212,7 +219,7 @@ def test_a_lost_scheduler_stops_the_sweep_in_one_line_and_resume_finishes_it(
         with Client(address, timeout=30) as client:
             client.wait_for_workers(1, timeout=60)
         sweep = subprocess.Popen(
-            [COMMAND, *sweep_args(out, LONG_TRIALS, "--scheduler", address)],
+            [SCRIPT, *sweep_args(out, LONG_TRIALS, "--scheduler", address)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -20,7 +20,9 @@ import pytest
 from commands import (
     BLOCK_TRIALS,
     GRID,
+    LONG_TRIALS,
     SCRIPT,
+    blocks_in,
     run_command,
     summary_of,
     sweep_args,
@@ -31,12 +33,6 @@ from repository import BUDAPEST_FILE, ROOT
 from summitsim.cli import main
 
 POINTS = 9
-#: Trials per point of the sweeps that are interrupted: 108 blocks, about a second.
-LONG_TRIALS = 60_000
-
-
-def blocks_in(out: Path) -> int:
-    return len(list((out / "blocks").glob("p*-b*.json")))
 
 
 def start_and_stop(
