@@ -309,27 +309,9 @@ def tradeoff_offer(
     >>> [round(float(v), 12) for v in out]  # concede issue 1 whole, then 0.05 / 0.8 of issue 0
     [0.0625, 1.0]
     """
-    issues = own_ideal.shape[0]
-    if utility(other_ideal, own_ideal, own_salience) >= aim:
-        for k in range(issues):
-            out[k] = other_ideal[k]
-        return
-    for k in range(issues):
-        out[k] = own_ideal[k]
-    budget = 1.0 - aim
-    k = _next_in_ranking(believed_salience, own_salience, -1)
-    while k >= 0:
-        gap = other_ideal[k] - own_ideal[k]
-        cost = own_salience[k] * abs(gap)
-        if cost <= budget:
-            out[k] = other_ideal[k]
-            budget -= cost
-        else:
-            if budget > 0.0:  # a partial move; cost > budget > 0 means w_k > 0
-                step = min(budget / own_salience[k], abs(gap))
-                out[k] = own_ideal[k] + step if gap > 0.0 else own_ideal[k] - step
-            return
-        k = _next_in_ranking(believed_salience, own_salience, k)
+    order = np.empty(own_ideal.shape[0], dtype=np.int64)
+    tradeoff_ranking(believed_salience, own_salience, order)
+    tradeoff_walk(own_ideal, own_salience, other_ideal, order, aim, out)
 
 
 @njit(cache=True, error_model="numpy")
