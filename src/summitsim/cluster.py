@@ -164,7 +164,11 @@ def run_on_dask(
     first = next(queue, None)
     if first is None:
         return
-    with connect() as client:
+    # While the client runs, distributed's own informational lines are held back: what
+    # matters reaches this process through the client (a failed block raises here), and
+    # when a scheduler goes away its background sender logs "Batched Comm Closed" with a
+    # traceback before the client's error arrives, racing the one line of ClusterLost.
+    with _logs_at_least("distributed", logging.ERROR), connect() as client:
         token = plan_token(plan)
         points: OrderedDict[int, Future] = OrderedDict()
 
@@ -193,11 +197,37 @@ def run_on_dask(
             ) from None
 
 
+@contextmanager
+def _logs_at_least(library: str, level: int) -> Iterator[None]:
+    """Inside, ``library``'s loggers pass only records of ``level`` or above. On exit each
+    gets its own level back, unless it was changed meanwhile (:func:`_silence` lasts)."""
+    loggers = _loggers_of(library)
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(level, logger.getEffectiveLevel()))
+    raised = [logger.level for logger in loggers]
+    try:
+        yield
+    finally:
+        for logger, old, new in zip(loggers, previous, raised, strict=True):
+            if logger.level == new:
+                logger.setLevel(old)
+
+
+def _loggers_of(library: str) -> list[logging.Logger]:
+    """The loggers made so far whose names are ``library`` or below it."""
+    names = [library, *logging.root.manager.loggerDict]
+    return [
+        logging.getLogger(name)
+        for name in dict.fromkeys(names)
+        if name == library or name.startswith(library + ".")
+    ]
+
+
 def _silence(library: str) -> None:
     """No more log lines from ``library``'s loggers (each may have a level of its own)."""
-    for name in [library, *logging.root.manager.loggerDict]:
-        if name == library or name.startswith(library + "."):
-            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    for logger in _loggers_of(library):
+        logger.setLevel(logging.CRITICAL + 1)
 
 
 def reduce_as_completed(
