@@ -63,8 +63,8 @@ class Expect(_Section):
     outcome: Outcome | None = None
     by: Id | None = None
     p_summit: Bounds | None = None
-    trials: whole(1, MAX_EXPECT_TRIALS) = 20000
-    seed: whole(0) = 0
+    trials: Annotated[int, whole(1, MAX_EXPECT_TRIALS)] = 20000
+    seed: Annotated[int, whole(0)] = 0
 
     @model_validator(mode="before")
     @classmethod
