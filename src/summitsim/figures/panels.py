@@ -207,7 +207,8 @@ def pareto_frontier(
         ratio = np.where(cost > 0, gain / cost, np.inf)
     position = ideal_b.copy()
     corners = []
-    for k in [-1, *sorted(np.flatnonzero(gain + cost > 0), key=lambda k: -ratio[k])]:
+    traded: list[int] = np.flatnonzero(gain + cost > 0).tolist()
+    for k in [-1, *sorted(traded, key=lambda k: -ratio[k])]:
         if k >= 0:
             position[k] = ideal_a[k]
         corners.append(
@@ -301,10 +302,10 @@ def utility_space_figure(model) -> Figure:
                 )
     outcome = model.outcome
     if outcome is not None and outcome.framework is not None:
-        x = np.array([outcome.framework[issue.id] for issue in model.setup.issues])
+        framework = np.array([outcome.framework[issue.id] for issue in model.setup.issues])
         axes.scatter(
-            [a.value(x)],
-            [b.value(x)],
+            [a.value(framework)],
+            [b.value(framework)],
             marker="*",
             s=220,
             color=palette.FRAMEWORK,

@@ -141,15 +141,23 @@ def _plot_events(model: SummitModel, axis: Axes) -> None:
     for i, event in enumerate(shown):
         colour = palette.EVENTS[event.kind]
         height = rows - i
-        # yellow (a summit without a deal) is outlined, to be seen on white
+        # yellow (a summit without a deal) is outlined, to be seen on white; the ignores:
+        # matplotlib's stubs leave out dates, which its date converter plots
         axis.plot(
-            [event.date],
+            [event.date],  # type: ignore[arg-type]
             [height],
             marker="o",
             color=colour,
             markeredgecolor=palette.text_colour(colour),
         )
-        axis.vlines(event.date, 0, height, color=colour, alpha=0.35, linewidth=1)
+        axis.vlines(
+            event.date,  # type: ignore[arg-type]
+            0,
+            height,
+            color=colour,
+            alpha=0.35,
+            linewidth=1,
+        )
         text = event.text
         if len(text) > _EVENT_TEXT:
             text = text[: _EVENT_TEXT - 3] + "..."

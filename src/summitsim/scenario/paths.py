@@ -275,6 +275,14 @@ def get_value(scenario: Scenario, path: ParameterPath) -> float | list[float]:
     return number
 
 
+def scalar_value(scenario: Scenario, path: ParameterPath) -> float:
+    """The value at a scalar path (one number: not a whole per-issue field), as a float."""
+    value = get_value(scenario, path)
+    if isinstance(value, list):
+        raise ValueError(f"{path.text} names one value per issue, not one number")
+    return float(value)
+
+
 def believed_raw(scenario: Scenario, side: int) -> dict[str, float]:
     """The raw weights side ``side`` believes the other principal has: as written, else the
     other principal's own salience."""
