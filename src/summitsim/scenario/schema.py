@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
+from summitsim.outcomes import EndingWord, HeldWord
 from summitsim.scenario.fields import RANGES, SETTING_BY_NAME, Range, default
 from summitsim.scenario.messages import Allowed, ScenarioError, unknown
 from summitsim.scenario.outcomes import Expect, Observed
@@ -186,17 +187,9 @@ class Consequence(_Section):
     outcome's date. ``by`` narrows cancelled/vetoed to a side, ``who`` narrows sidelined
     to a negotiator."""
 
-    when: Literal[
-        "summit",
-        "no_deal",
-        "held",
-        "cancelled",
-        "vetoed",
-        "deadline",
-        "collapse",
-        "failure",
-        "sidelined",
-    ]
+    # an outcome, or a kind of ending: held (with or without an agreement), collapse (not
+    # held), failure (no summit with an agreement), a negotiator sidelined
+    when: Literal[HeldWord, "held", EndingWord, "collapse", "failure", "sidelined"]
     by: Id | None = None
     who: Id | None = None
     on: Day | None = None
