@@ -23,6 +23,7 @@ from summitsim import rules
 from summitsim.figures import palette
 from summitsim.figures.run import ending_text
 from summitsim.figures.save import figure_png
+from summitsim.outcomes import Outcome
 
 __all__ = [
     "Curve",
@@ -312,9 +313,11 @@ def utility_space_figure(model) -> Figure:
             edgecolor=palette.INK,
             zorder=4,
             # a framework that did not become the summit's names who stopped it
-            label="framework" if outcome.kind == "summit" else f"framework, {ending_text(model)}",
+            label="framework"
+            if outcome.kind == Outcome.SUMMIT.word
+            else f"framework, {ending_text(model)}",
         )
-    if outcome is not None and outcome.kind == "no_deal":
+    if outcome is not None and outcome.kind == Outcome.NO_DEAL.word:
         axes.text(
             0.98,
             0.98,
