@@ -21,6 +21,7 @@ from summitsim.analysis import TippingPoint
 from summitsim.figures import discovery, palette, panels, run, sensitivity, sweep
 from summitsim.figures.save import figure_png, save_figure
 from summitsim.model import SummitModel
+from summitsim.outcomes import Outcome
 from summitsim.scenario import load_scenario
 from summitsim.sensitivity import Sensitivity
 from summitsim.summary import Summary
@@ -195,10 +196,10 @@ def test_the_roles_are_the_okabe_ito_colours() -> None:
     # Okabe & Ito's published values (Wong 2011, Nature Methods 8: 441)
     assert palette.SIDES == ("#0072b2", "#d55e00")
     assert palette.OUTCOMES == {
-        "summit": "#009e73",
-        "cancelled": "#d55e00",
-        "vetoed": "#e69f00",
-        "deadline": "#999999",
+        Outcome.SUMMIT: "#009e73",
+        Outcome.CANCELLED: "#d55e00",
+        Outcome.VETOED: "#e69f00",
+        Outcome.DEADLINE: "#999999",
     }
     # what is shown side by side is told apart
     assert len(set(palette.OUTCOMES.values())) == len(palette.OUTCOMES)

@@ -5,6 +5,7 @@ and the words the scenario files and the account use."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pytest
@@ -22,8 +23,11 @@ from summitsim.outcomes import (
     VETOED_BY,
     Count,
     Outcome,
+    OutcomeWord,
 )
 from summitsim.scenario import ScenarioError, parse_scenario
+from summitsim.scenario.outcomes import Expect, Observed
+from summitsim.scenario.schema import Consequence
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "tests" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
@@ -90,3 +94,22 @@ def test_a_scenario_expects_any_outcome_word(word):
 def test_a_scenario_cannot_expect_another_word():
     with pytest.raises(ScenarioError, match=r"expect\.outcome"):
         parse_scenario(BASE.rstrip() + "\nexpect:\n  outcome: collapse\n")
+
+
+def test_the_outcome_type_is_the_enum_words_and_the_schema_reads_it():
+    # in the order of the messages: "allowed: one of summit, no_deal, cancelled, ..."
+    assert get_args(OutcomeWord) == ("summit", "no_deal", "cancelled", "vetoed", "deadline")
+    assert sorted(get_args(OutcomeWord)) == sorted(OUTCOMES)
+    assert Expect.model_fields["outcome"].annotation == OutcomeWord | None
+    assert Observed.model_fields["outcome"].annotation == OutcomeWord
+    assert get_args(Consequence.model_fields["when"].annotation) == (
+        "summit",
+        "no_deal",
+        "held",
+        "cancelled",
+        "vetoed",
+        "deadline",
+        "collapse",
+        "failure",
+        "sidelined",
+    )

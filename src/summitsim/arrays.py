@@ -200,18 +200,18 @@ def path_offset(
         return scenario_field_offset(path.field, issues), 1
     contact_ids = contact_ids or []
     if path.role == "contact":
-        return held_offset(issues) + contact_ids.index(path.actor), 1
+        return held_offset(issues) + contact_ids.index(path.owner), 1
     if path.role == "approver":
-        base = approver_offset((approver_ids or []).index(path.actor), issues, len(contact_ids))
+        base = approver_offset((approver_ids or []).index(path.owner), issues, len(contact_ids))
         if path.field not in ISSUE_FIELDS:
             return base + _APPROVER_PER_ISSUE * issues, 1
         start = base + issues * ISSUE_FIELDS.index(path.field)
     elif path.field in LATE_ISSUE_FIELDS:
-        start = believes_offset(path.side, issues)
+        start = believes_offset(path.side_index, issues)
     elif path.field in ISSUE_FIELDS:
-        start = side_offset(path.side, issues) + issues * ISSUE_FIELDS.index(path.field)
+        start = side_offset(path.side_index, issues) + issues * ISSUE_FIELDS.index(path.field)
     else:
-        return field_offset(path.side, path.field, issues), 1
+        return field_offset(path.side_index, path.field, issues), 1
     if path.issue is None:
         return start, issues
     return start + issue_ids.index(path.issue), 1
@@ -266,13 +266,17 @@ def _rows(scenario: Scenario, text: str) -> tuple[list[Row], int | None]:
     if spec.concentration is not None:
         form = draws.BETA if path.field == "ideal" else draws.DIRICHLET
         return [(form, index, width, spec.concentration, low, high)], None
+    row: Row
     if spec.uniform is not None:
-        row = (draws.UNIFORM, index, 1, 0.0, *spec.uniform)
+        uniform_low, uniform_high = spec.uniform
+        row = (draws.UNIFORM, index, 1, 0.0, uniform_low, uniform_high)
     else:
         form_name = "normal_sd" if spec.normal_sd is not None else "lognormal_sd"
         row = (codes[form_name], index, 1, getattr(spec, form_name), low, high)
-    weights = path.field in ("salience", *LATE_ISSUE_FIELDS)
-    return [row], (index - scenario.issue_ids.index(path.issue) if weights else None)
+    # a scalar draw on weights is one issue's (the checks give a vector path concentration)
+    if path.field in ("salience", *LATE_ISSUE_FIELDS) and path.issue is not None:
+        return [row], index - scenario.issue_ids.index(path.issue)
+    return [row], None
 
 
 def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
@@ -294,9 +298,9 @@ def uncertainty_table(scenario: Scenario) -> UncertaintyTable:
             if weights is not None:
                 renormalise.add(weights)
             continue
-        start = believes_offset(path.side, issues)
-        if scenario.believed_salience(path.side) is None and start not in copied:
-            source = side_offset(1 - path.side, issues) + issues  # the other's salience
+        start = believes_offset(path.side_index, issues)
+        if scenario.believed_salience(path.side_index) is None and start not in copied:
+            source = side_offset(1 - path.side_index, issues) + issues  # the other's salience
             belief_rows.append((draws.COPY, start, issues, 0.0, float(source), float(source)))
             copied.add(start)
         belief_rows += found

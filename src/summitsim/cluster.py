@@ -29,6 +29,7 @@ from contextlib import AbstractContextManager, contextmanager
 import dask
 import numpy as np
 from dask.base import tokenize
+from dask.typing import Key
 from distributed import Client, Future, LocalCluster, as_completed
 from distributed.comm import CommClosedError
 
@@ -55,15 +56,16 @@ def dask_backend(workers: int | None, scheduler: str | None) -> tuple[Backend, s
     """A backend on ``workers`` local worker processes, or on the cluster whose scheduler
     is at ``scheduler`` (exactly one of the two), and its name. Nothing starts or connects
     until the backend runs; it closes what it opened when it returns or fails."""
-    if (workers is None) == (scheduler is None):
-        raise ValueError("give exactly one of workers and scheduler")
-    if scheduler is not None:
+    if scheduler is not None and workers is None:
         return functools.partial(run_on_dask, lambda: attached_client(scheduler)), (
             f"dask {scheduler}"
         )
-    return functools.partial(run_on_dask, lambda: embedded_client(workers)), (
-        f"dask, {workers} local worker{'s' * (workers != 1)}"
-    )
+    if workers is not None and scheduler is None:
+        local_workers = workers
+        return functools.partial(run_on_dask, lambda: embedded_client(local_workers)), (
+            f"dask, {workers} local worker{'s' * (workers != 1)}"
+        )
+    raise ValueError("give exactly one of workers and scheduler")
 
 
 @contextmanager
@@ -237,7 +239,7 @@ def reduce_as_completed(
     each result to ``done`` as it finishes, ignoring a second result for a block already
     done (a task submitted twice, or a result that arrives again)."""
     queue = iter(tasks)
-    in_flight: dict[str, BlockTask] = {}
+    in_flight: dict[Key, BlockTask] = {}
     finished: set[tuple[int, int]] = set()
 
     def start(task: BlockTask) -> Future:

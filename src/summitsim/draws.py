@@ -187,12 +187,14 @@ def standard_normal(key: np.uint64, counter: int) -> float:
     while True:
         layer = bits & _LAYER_MASK
         u = 2.0 * _unit(bits) - 1.0
+        # typed: an element of an array is typed Any (a typed local, not a cast, which
+        # numba would compile)
+        x: float = u * _ZIG_X[layer]
         if abs(u) < _ZIG_RATIO[layer]:
-            return u * _ZIG_X[layer]
+            return x
         bits = _mix(bits + _RETRY)
         if layer == 0:
             return _normal_tail(bits, u < 0.0)
-        x = u * _ZIG_X[layer]
         above = math.exp(-0.5 * (_ZIG_X[layer] * _ZIG_X[layer] - x * x))
         below = math.exp(-0.5 * (_ZIG_X[layer + 1] * _ZIG_X[layer + 1] - x * x))
         if below + _unit(bits) * (above - below) < 1.0:

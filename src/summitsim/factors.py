@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from tqdm import tqdm
 
 from summitsim import draws
@@ -129,7 +130,7 @@ def progress_bar(total: int, desc: str, enabled: bool = True) -> tqdm:
 def counts_at(
     scenario: Scenario,
     paths: Sequence[str],
-    points: np.ndarray,
+    points: npt.ArrayLike,
     trials: int,
     seed: int,
     bar: tqdm | None = None,

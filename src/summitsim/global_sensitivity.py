@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +42,13 @@ RESAMPLES = 200
 CONFIDENCE = 0.95
 FIGURE = {"sobol": "sobol.png", "morris": "morris.png", "oat": "tornado.png"}
 OUTCOMES = {"p_summit": "P(summit)", "p_held": "P(held)"}
+#: The indices of each method, in the order of its table's columns.
+SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")
+MORRIS_KEYS = ("mu", "mu_star", "mu_star_conf", "sigma")
+#: SALib's description of the factors (``num_vars``, ``names``, ``bounds``).
+Problem = dict[str, object]
+#: One outcome's indices (per key, one value per factor) and a note on them, if any.
+Indices = tuple[Mapping[str, Sequence[float]], str | None]
 
 
 @dataclass
@@ -95,7 +102,7 @@ def check_samples(method: str, samples: int | None) -> int | None:
     return samples
 
 
-def _problem(factors: Sequence[Factor]) -> dict[str, object]:
+def _problem(factors: Sequence[Factor]) -> Problem:
     return {
         "num_vars": len(factors),
         "names": [factor.path for factor in factors],
@@ -137,51 +144,30 @@ def sobol_analysis(
     from SALib.analyze import sobol
     from SALib.sample import sobol as sobol_sample
 
-    started = time.perf_counter()
-    problem = _problem(factors)
-    points = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
-    counts = _evaluate(scenario, factors, points, trials, seed, progress)
-    rows, notes = [], []
-    for outcome, k in counts.items():
-        y = k / trials
+    def indices(problem: Problem, points: np.ndarray, outcome: str, y: np.ndarray) -> Indices:
         note = _constant(outcome, y)
-        if note:
-            notes.append(note)
-            found = {key: [math.nan] * len(factors) for key in ("S1", "S1_conf", "ST", "ST_conf")}
-        else:
-            found = sobol.analyze(
-                problem,
-                y,
-                calc_second_order=False,
-                num_resamples=RESAMPLES,
-                conf_level=CONFIDENCE,
-                # a Generator, not the int: SALib 1.6 tests ``if seed:`` and draws from
-                # numpy's global state for seed 0
-                seed=np.random.default_rng(seed),
-            )
-        for i, factor in enumerate(factors):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "factor": factor.path,
-                    "low": factor.low,
-                    "high": factor.high,
-                    **{key: float(found[key][i]) for key in ("S1", "S1_conf", "ST", "ST_conf")},
-                }
-            )
-    columns = ["outcome", "factor", "low", "high", "S1", "S1_conf", "ST", "ST_conf"]
-    return SensitivityResult(
-        "sobol",
-        list(factors),
-        samples,
-        trials,
-        seed,
-        points,
-        counts,
-        columns,
-        rows,
-        time.perf_counter() - started,
-        notes,
+        if note:  # no variance to apportion
+            return {key: [math.nan] * len(factors) for key in SOBOL_KEYS}, note
+        found = sobol.analyze(
+            problem,
+            y,
+            calc_second_order=False,
+            num_resamples=RESAMPLES,
+            conf_level=CONFIDENCE,
+            # a Generator, not the int: SALib 1.6 tests ``if seed:`` and draws from
+            # numpy's global state for seed 0
+            seed=np.random.default_rng(seed),
+        )
+        return found, None
+
+    def sample(problem: Problem) -> np.ndarray:
+        points: np.ndarray = sobol_sample.sample(
+            problem, samples, calc_second_order=False, seed=seed
+        )
+        return points
+
+    return _index_analysis(
+        "sobol", SOBOL_KEYS, sample, indices, scenario, factors, samples, trials, seed, progress
     )
 
 
@@ -197,22 +183,53 @@ def morris_analysis(
     from SALib.analyze import morris
     from SALib.sample import morris as morris_sample
 
-    started = time.perf_counter()
-    problem = _problem(factors)
-    points = morris_sample.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
-    counts = _evaluate(scenario, factors, points, trials, seed, progress)
-    rows = []
-    keys = ("mu", "mu_star", "mu_star_conf", "sigma")
-    for outcome, k in counts.items():
+    def indices(problem: Problem, points: np.ndarray, outcome: str, y: np.ndarray) -> Indices:
         found = morris.analyze(
             problem,
             points,
-            k / trials,
+            y,
             num_resamples=RESAMPLES,
             conf_level=CONFIDENCE,
             num_levels=MORRIS_LEVELS,
             seed=seed,
         )
+        return found, None
+
+    def sample(problem: Problem) -> np.ndarray:
+        points: np.ndarray = morris_sample.sample(
+            problem, samples, num_levels=MORRIS_LEVELS, seed=seed
+        )
+        return points
+
+    return _index_analysis(
+        "morris", MORRIS_KEYS, sample, indices, scenario, factors, samples, trials, seed, progress
+    )
+
+
+def _index_analysis(
+    method: str,
+    keys: Sequence[str],
+    sample: Callable[[Problem], np.ndarray],
+    indices: Callable[[Problem, np.ndarray, str, np.ndarray], Indices],
+    scenario: Scenario,
+    factors: Sequence[Factor],
+    samples: int,
+    trials: int,
+    seed: int,
+    progress: bool,
+) -> SensitivityResult:
+    """What Sobol' and Morris share: ``sample`` the points, run the trials at each, take
+    each outcome's ``indices`` and tabulate them, a row per outcome and factor."""
+    started = time.perf_counter()
+    problem = _problem(factors)
+    points = sample(problem)
+    counts = _evaluate(scenario, factors, points, trials, seed, progress)
+    rows: list[dict[str, object]] = []
+    notes: list[str] = []
+    for outcome, k in counts.items():
+        found, note = indices(problem, points, outcome, k / trials)
+        if note:
+            notes.append(note)
         for i, factor in enumerate(factors):
             rows.append(
                 {
@@ -223,18 +240,18 @@ def morris_analysis(
                     **{key: float(found[key][i]) for key in keys},
                 }
             )
-    columns = ["outcome", "factor", "low", "high", *keys]
     return SensitivityResult(
-        "morris",
+        method,
         list(factors),
         samples,
         trials,
         seed,
         points,
         counts,
-        columns,
+        ["outcome", "factor", "low", "high", *keys],
         rows,
         time.perf_counter() - started,
+        notes,
     )
 
 
@@ -297,14 +314,14 @@ def analyse(
     progress: bool = True,
 ) -> SensitivityResult:
     """Run ``method`` (one of :data:`METHODS`) over ``factors``."""
-    samples = check_samples(method, samples)
-    if method == "oat":
+    checked = check_samples(method, samples)
+    if checked is None:  # oat: no samples
         return oat_analysis(scenario, factors, trials, seed, progress)
     run = sobol_analysis if method == "sobol" else morris_analysis
     with warnings.catch_warnings():
         # SALib warns of what the checks above already refuse or report in the notes
         warnings.simplefilter("ignore")
-        return run(scenario, factors, samples, trials, seed, progress)
+        return run(scenario, factors, checked, trials, seed, progress)
 
 
 def summary_text(result: SensitivityResult) -> str:

@@ -9,6 +9,7 @@ numba reads an ``IntEnum`` member, and a module's int, as a compile-time constan
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Literal
 
 
 class Outcome(IntEnum):
@@ -29,6 +30,14 @@ class Outcome(IntEnum):
 
 #: The outcome words, in the order of the codes.
 OUTCOMES: tuple[str, ...] = tuple(outcome.word for outcome in Outcome)
+#: The words, as a type (a file's ``expect:`` and ``observed:``), in the order its messages
+#: list them: the two outcomes in which the summit is held (with an agreement, without
+#: one), then the three that end the talks otherwise (a veto may still come at the summit).
+#: Spelled here, the one place outside the enum, because a type checker reads a Literal
+#: only as written; tests/test_outcomes.py checks the words are the enum's.
+HeldWord = Literal["summit", "no_deal"]
+EndingWord = Literal["cancelled", "vetoed", "deadline"]
+OutcomeWord = Literal[HeldWord, EndingWord]
 #: The codes as plain ints, for the jitted drivers: a trial's outcome stays an int64 there
 #: whichever branch decided it.
 SUMMIT, CANCELLED, VETOED, DEADLINE, NO_DEAL = (int(outcome) for outcome in Outcome)

@@ -17,11 +17,15 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.safe_yaml import MAX_FILE_BYTES, read_document
+
+if TYPE_CHECKING:  # the types of Node.repr_failure, which pytest does not export
+    from _pytest._code.code import TerminalRepr, TracebackStyle
 
 #: What is read of a file over the size limit to see whether it claims to be a scenario.
 HEAD_BYTES = 64 * 1024
@@ -75,8 +79,8 @@ class ScenarioExpectations(pytest.Item):
             raise ExpectationFailure(report.text())
 
     def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: str | None = None
-    ) -> str:
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, ScenarioError):
             return f"summitsim validate: error: {excinfo.value}"
         if isinstance(excinfo.value, ExpectationFailure):

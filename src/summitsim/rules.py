@@ -134,7 +134,9 @@ def concession_share_at(elapsed: float, softness: float, concession: float) -> f
         return 1.0  # the floor, without paying for the power
     if elapsed <= 0.0:
         return softness  # 0 ** (1 / beta) = 0, without paying for the power
-    return softness + (1.0 - softness) * elapsed ** (1.0 / concession)
+    # float ** float is typed Any; a typed local, not a cast, which numba would compile
+    share: float = softness + (1.0 - softness) * elapsed ** (1.0 / concession)
+    return share
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 from summitsim.scenario import Scenario
 from summitsim.scenario.overrides import hold, with_values
-from summitsim.scenario.paths import get_value, resolve, scalar_paths
+from summitsim.scenario.paths import resolve, scalar_paths, scalar_value
 from summitsim.sweep import estimate_p_summit
 
 
@@ -63,7 +63,7 @@ def sensitivity(
 
 def _one(scenario: Scenario, path: str, step: float, trials: int, seed: int) -> Sensitivity:
     where = resolve(scenario, path)
-    value = float(get_value(scenario, where))
+    value = scalar_value(scenario, where)
     low, high = where.clip(value - step), where.clip(value + step)
     fixed = hold(scenario, [path])
     p_low, p_high = (

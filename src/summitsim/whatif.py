@@ -31,7 +31,7 @@ from summitsim.factors import counts_at, held, progress_bar, scalar_path, summit
 from summitsim.kernel import nominal_trial
 from summitsim.outcomes import Outcome
 from summitsim.scenario.overrides import with_values
-from summitsim.scenario.paths import ParameterPath, get_value
+from summitsim.scenario.paths import ParameterPath, scalar_value
 from summitsim.scenario.schema import Scenario
 from summitsim.terminal_text import printable
 
@@ -147,7 +147,7 @@ def what_if(
 ) -> WhatIf:
     """The lever value at which P(summit) reaches ``target`` (and the nominal threshold)."""
     path = scalar_path(scenario, lever, "--lever")
-    value = float(get_value(scenario, path))
+    value = scalar_value(scenario, path)
     low, high = _ends(path, value)
     cache: dict[float, np.ndarray] = {}  # count rows by lever value
     bar = progress_bar(0, "whatif", progress)

@@ -40,7 +40,7 @@ from summitsim.scenario import fields
 from summitsim.scenario.loading import load_scenario, scenario_from_data
 from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.overrides import hold, with_values
-from summitsim.scenario.paths import get_value, resolve
+from summitsim.scenario.paths import resolve, scalar_value
 from summitsim.scenario.schema import Scenario
 from summitsim.shipped import default_scenario, scenario_folder, shipped_scenarios
 from summitsim.sweep import Grid, SweepPlan, run_sweep
@@ -82,10 +82,10 @@ def _slider(
 def shown_value(scenario: Scenario, path: str) -> float:
     """The value a slider starts at: the file's, or for a field the file leaves unset
     (schema 2's mandate) the value it falls back on, the principal's reservation."""
-    value = float(get_value(scenario, resolve(scenario, path)))
+    value = scalar_value(scenario, resolve(scenario, path))
     if np.isnan(value) and path.endswith(".mandate"):
         actor = path.removesuffix(".mandate")
-        value = float(get_value(scenario, resolve(scenario, f"{actor}.reservation")))
+        value = scalar_value(scenario, resolve(scenario, f"{actor}.reservation"))
     return value
 
 

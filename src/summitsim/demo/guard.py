@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
@@ -146,6 +146,7 @@ class ClassroomGuard:
             # closing before the handshake is accepted answers the upgrade with 403
             await WebSocketClose(code=1008, reason=message[:120])(scope, receive, send)
             return
+        response: Response
         if page:
             body = (
                 "<!doctype html><title>summitsim</title>"

@@ -25,10 +25,15 @@ the page's threads would undo each other.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: The settings that keep text literal (see above).
-LITERAL_TEXT = {"text.parse_math": False, "text.usetex": False}
+LITERAL_TEXT: dict[RcKeyType, bool] = {"text.parse_math": False, "text.usetex": False}
 
 matplotlib.use("Agg")  # never a window, even where a library imports pyplot
 matplotlib.rcParams.update(LITERAL_TEXT)

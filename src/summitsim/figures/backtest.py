@@ -96,10 +96,10 @@ def backtest_figure(result: Backtest) -> Figure:
     if points:
         xs, ys, _ = zip(*points)
         calibration.plot(xs, ys, color=palette.BLUE, marker="o", label="the model, per bin")
-        for x, y, n in points:
+        for predicted, observed, n in points:
             calibration.annotate(
                 f"{n}",
-                (x, y),
+                (predicted, observed),
                 textcoords="offset points",
                 xytext=(5, -10),
                 fontsize=8,

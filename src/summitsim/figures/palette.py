@@ -11,6 +11,8 @@ without colour vision (Nuñez, Anderton & Renslow 2018, PLoS ONE 13: e0199239).
 
 from __future__ import annotations
 
+from summitsim.outcomes import Outcome
+
 # -- the hues (Okabe & Ito) and the greys ----------------------------------------------
 BLACK = "#000000"
 ORANGE = "#e69f00"
@@ -36,7 +38,12 @@ SUMMIT = BLUISH_GREEN
 CANCELLED = VERMILLION
 VETOED = ORANGE
 DEADLINE = GREY
-OUTCOMES = {"summit": SUMMIT, "cancelled": CANCELLED, "vetoed": VETOED, "deadline": DEADLINE}
+OUTCOMES = {
+    Outcome.SUMMIT: SUMMIT,
+    Outcome.CANCELLED: CANCELLED,
+    Outcome.VETOED: VETOED,
+    Outcome.DEADLINE: DEADLINE,
+}
 #: A summit held without an agreement (schema 2): the one hue left, so always drawn with a
 #: hatch or an outline as well, and its words in :data:`INK` (yellow on white is unreadable).
 NO_DEAL = YELLOW
@@ -45,9 +52,10 @@ HELD = BLUE
 SIDELINED = REDDISH_PURPLE
 CONSEQUENCE = SKY_BLUE
 CONTACT = DARK_GREY
+#: By the kind of an account's event: the outcome words, then the other events.
 EVENTS = {
-    **OUTCOMES,
-    "no_deal": NO_DEAL,
+    **{outcome.word: colour for outcome, colour in OUTCOMES.items()},
+    Outcome.NO_DEAL.word: NO_DEAL,
     "sidelined": SIDELINED,
     "consequence": CONSEQUENCE,
     "contact": CONTACT,

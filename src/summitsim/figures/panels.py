@@ -23,6 +23,7 @@ from summitsim import rules
 from summitsim.figures import palette
 from summitsim.figures.run import ending_text
 from summitsim.figures.save import figure_png
+from summitsim.outcomes import Outcome
 
 __all__ = [
     "Curve",
@@ -207,7 +208,8 @@ def pareto_frontier(
         ratio = np.where(cost > 0, gain / cost, np.inf)
     position = ideal_b.copy()
     corners = []
-    for k in [-1, *sorted(np.flatnonzero(gain + cost > 0), key=lambda k: -ratio[k])]:
+    traded: list[int] = np.flatnonzero(gain + cost > 0).tolist()
+    for k in [-1, *sorted(traded, key=lambda k: -ratio[k])]:
         if k >= 0:
             position[k] = ideal_a[k]
         corners.append(
@@ -301,19 +303,21 @@ def utility_space_figure(model) -> Figure:
                 )
     outcome = model.outcome
     if outcome is not None and outcome.framework is not None:
-        x = np.array([outcome.framework[issue.id] for issue in model.setup.issues])
+        framework = np.array([outcome.framework[issue.id] for issue in model.setup.issues])
         axes.scatter(
-            [a.value(x)],
-            [b.value(x)],
+            [a.value(framework)],
+            [b.value(framework)],
             marker="*",
             s=220,
             color=palette.FRAMEWORK,
             edgecolor=palette.INK,
             zorder=4,
             # a framework that did not become the summit's names who stopped it
-            label="framework" if outcome.kind == "summit" else f"framework, {ending_text(model)}",
+            label="framework"
+            if outcome.kind == Outcome.SUMMIT.word
+            else f"framework, {ending_text(model)}",
         )
-    if outcome is not None and outcome.kind == "no_deal":
+    if outcome is not None and outcome.kind == Outcome.NO_DEAL.word:
         axes.text(
             0.98,
             0.98,

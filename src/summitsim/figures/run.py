@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from summitsim.figures import palette
+from summitsim.outcomes import Outcome
 
 if TYPE_CHECKING:
     from summitsim.model import SummitModel
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 #: One marker per issue (cycled), so issues stay apart where colours mark the sides.
 _ISSUE_MARKERS = "osD^vP*X"
 #: Event kinds in words where the kind's word is not one.
-EVENT_WORDS = {"no_deal": "held, no agreement"}
+EVENT_WORDS = {Outcome.NO_DEAL.word: "held, no agreement"}
 #: Event texts longer than this are shortened on the strip.
 _EVENT_TEXT = 70
 
@@ -61,10 +62,10 @@ def ending_text(model: SummitModel) -> str:
     outcome = model.outcome
     if outcome is None:
         return "talks under way"
-    if outcome.kind == "no_deal":
+    if outcome.kind == Outcome.NO_DEAL.word:
         return "held, no agreement"
     words = outcome.kind + (f" by {outcome.side}" if outcome.side else "")
-    if outcome.kind == "vetoed":
+    if outcome.kind == Outcome.VETOED.word:
         approvers = {
             approver.id: approver.name or approver.id
             for side in model.setup.sides
@@ -141,15 +142,23 @@ def _plot_events(model: SummitModel, axis: Axes) -> None:
     for i, event in enumerate(shown):
         colour = palette.EVENTS[event.kind]
         height = rows - i
-        # yellow (a summit without a deal) is outlined, to be seen on white
+        # yellow (a summit without a deal) is outlined, to be seen on white; the ignores:
+        # matplotlib's stubs leave out dates, which its date converter plots
         axis.plot(
-            [event.date],
+            [event.date],  # type: ignore[arg-type]
             [height],
             marker="o",
             color=colour,
             markeredgecolor=palette.text_colour(colour),
         )
-        axis.vlines(event.date, 0, height, color=colour, alpha=0.35, linewidth=1)
+        axis.vlines(
+            event.date,  # type: ignore[arg-type]
+            0,
+            height,
+            color=colour,
+            alpha=0.35,
+            linewidth=1,
+        )
         text = event.text
         if len(text) > _EVENT_TEXT:
             text = text[: _EVENT_TEXT - 3] + "..."

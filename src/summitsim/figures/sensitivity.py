@@ -75,7 +75,7 @@ def sensitivity_figure(title: str, rows: Sequence[Sensitivity], baseline: float)
 def index_figure(title: str, result: SensitivityResult) -> Figure:
     """One panel per outcome: two bars per factor (S1 and ST, or mu* and sigma), with the
     95% intervals as error bars."""
-    outcomes = list(dict.fromkeys(row["outcome"] for row in result.rows))
+    outcomes = list(dict.fromkeys(str(row["outcome"]) for row in result.rows))
     factors = [factor.path for factor in result.factors]
     height = 0.5 * len(factors) + 1.4
     figure = Figure(figsize=(5.2 * len(outcomes), height))

@@ -13,12 +13,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from summitsim.figures import palette
+from summitsim.outcomes import Outcome
 
 if TYPE_CHECKING:
     from summitsim.summary import Summary
 
 #: The shares' names in words where the column's word is not one.
-SHARE_LABELS = {"no_deal": "held, no agreement"}
+SHARE_LABELS = {Outcome.NO_DEAL: "held, no agreement"}
 
 
 def sweep_figure(
@@ -79,14 +80,19 @@ def sweep_figure(
     curve.legend(loc="best", fontsize=8)
     outcomes = dict(palette.OUTCOMES)
     # cancelled and vetoed, next to each other, differ twice
-    hatches = {"summit": "", "cancelled": "//", "vetoed": "..", "deadline": ""}
+    hatches = {
+        Outcome.SUMMIT: "",
+        Outcome.CANCELLED: "//",
+        Outcome.VETOED: "..",
+        Outcome.DEADLINE: "",
+    }
     if "p_no_deal" in summary.columns and summary.column("p_no_deal").any():
-        outcomes["no_deal"] = palette.NO_DEAL
-        hatches["no_deal"] = "xx"
+        outcomes[Outcome.NO_DEAL] = palette.NO_DEAL
+        hatches[Outcome.NO_DEAL] = "xx"
     shares.stackplot(
         x,
-        *[summary.column(f"p_{kind}") for kind in outcomes],
-        labels=[SHARE_LABELS.get(kind, kind) for kind in outcomes],
+        *[summary.column(f"p_{kind.word}") for kind in outcomes],
+        labels=[SHARE_LABELS.get(kind, kind.word) for kind in outcomes],
         colors=list(outcomes.values()),
         hatch=[hatches[kind] for kind in outcomes],
         edgecolor=palette.PAPER,

@@ -16,7 +16,7 @@ import numpy as np
 from summitsim import __version__
 from summitsim.atomic import write_text
 from summitsim.scenario.overrides import held_fixed
-from summitsim.scenario.paths import get_value, resolve
+from summitsim.scenario.paths import resolve, scalar_value
 from summitsim.summary import Summary, summarise, trials_per_second
 from summitsim.sweep import SweepResult
 
@@ -91,7 +91,7 @@ def baseline_values(result: SweepResult) -> dict[str, float]:
     """The scenario's own value of each swept path (where the file puts it)."""
     scenario = result.plan.scenario
     return {
-        path: float(get_value(scenario, resolve(scenario, path))) for path in result.plan.grid.paths
+        path: scalar_value(scenario, resolve(scenario, path)) for path in result.plan.grid.paths
     }
 
 

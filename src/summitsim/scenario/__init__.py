@@ -32,7 +32,7 @@ from summitsim.scenario.fields import (
 )
 from summitsim.scenario.loading import load_scenario, parse_scenario, scenario_from_data
 from summitsim.scenario.messages import Loc, ScenarioError, field_path
-from summitsim.scenario.outcomes import Bounds, Expect, Observed, Outcome
+from summitsim.scenario.outcomes import Bounds, Expect, Observed
 from summitsim.scenario.overrides import hold, undrawn, with_held_values, with_values
 from summitsim.scenario.paths import (
     CLIP_MARGIN,
@@ -93,7 +93,6 @@ __all__ = [
     "Negotiator",
     "NumericField",
     "Observed",
-    "Outcome",
     "ParameterPath",
     "Principal",
     "Range",

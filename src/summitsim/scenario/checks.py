@@ -24,6 +24,7 @@ from summitsim.scenario.schema import (
     UNCERTAINTY_FORMS,
     Approver,
     Consequence,
+    Negotiator,
     Principal,
     Scenario,
 )
@@ -68,7 +69,7 @@ def _written(scenario: Scenario, name: str, role: Role) -> list[Loc]:
             if name in contact.model_fields_set
         ]
     for j, side in enumerate(scenario.sides):
-        holders = [("principal", side.principal)]
+        holders: list[tuple[str, Principal | Negotiator]] = [("principal", side.principal)]
         if role == "negotiator" and side.negotiator is not None:
             holders.append(("negotiator", side.negotiator))
         for where, holder in holders:
@@ -81,14 +82,17 @@ def _check_schema_version(scenario: Scenario) -> None:
     """A file may write only the fields of its schema version (design-schema2.md section
     9): a schema 1 file that chose a schema 2 rule would change what it means."""
     version = scenario.schema_version
-    for row in (*SETTINGS, *FIELDS):
-        if version in row.schemas:
-            continue
-        for loc in _written(scenario, row.name, row.role):
-            rule = f" (schema {version} means {row.default(version)})" if row in SETTINGS else ""
+    # the settings first, each with the rule it means in this schema, then the fields
+    unwritable = [
+        (row.name, row.role, f" (schema {version} means {row.default(version)})")
+        for row in SETTINGS
+        if version not in row.schemas
+    ] + [(row.name, row.role, "") for row in FIELDS if version not in row.schemas]
+    for name, role, rule in unwritable:
+        for loc in _written(scenario, name, role):
             raise ScenarioError(
-                f"set `schema: 2` to use {row.name}; allowed: `schema: 2`, or no "
-                f"{row.name} in a schema {version} file{rule}",
+                f"set `schema: 2` to use {name}; allowed: `schema: 2`, or no "
+                f"{name} in a schema {version} file{rule}",
                 loc=loc,
             )
 
@@ -114,7 +118,7 @@ def _check_ids(scenario: Scenario) -> None:
     )
     # approvers and contacts (schema 2) share the id space of the actors: paths name them
     taken = list(scenario.actors)
-    others = [
+    others: list[tuple[str, Loc]] = [
         (approver.id, ("sides", j, "approvers", a, "id"))
         for j, side in enumerate(scenario.sides)
         for a, approver in enumerate(side.approvers)
@@ -323,7 +327,7 @@ def _check_uncertainty(scenario: Scenario) -> None:
         if path.field in DATE_FIELDS or form == "dates":
             _check_dates_form(scenario, key, form, path.field in DATE_FIELDS, at)
             continue
-        unset = path.role == "principal" and getattr(scenario.actor(path.actor), path.field) is None
+        unset = path.role == "principal" and getattr(scenario.actor(path.owner), path.field) is None
         _require(
             form == "uniform" or not (unset and path.field in ("mandate", "meets_without_deal")),
             (*at, form),
@@ -345,7 +349,7 @@ def _check_uncertainty(scenario: Scenario) -> None:
                 "uniform, normal_sd or lognormal_sd (concentration only for ACTOR.ideal, "
                 "ACTOR.salience and ACTOR.believes.salience)",
             )
-        if form == "uniform":
+        if spec.uniform is not None:  # the one form is uniform
             low, high = spec.uniform
             _require(low <= high, (*at, form), f"low {low} is above high {high}", "low <= high")
             for end, value in enumerate(spec.uniform):
@@ -360,13 +364,15 @@ def _check_uncertainty(scenario: Scenario) -> None:
 def _check_dates_form(scenario: Scenario, key: str, form: str, date_path: bool, at: Loc) -> None:
     """``{dates: [D1, D2]}``: for a date path alone, D1 <= D2, both from start to the
     summit (design-schema2.md section 8)."""
+    dates = scenario.uncertainty[key].dates
     _require(
         date_path and form == "dates",
         (*at, form),
         f"{form} for {key}",
         "dates (two dates [D1, D2]) for ACTOR.reviews_from, and only there",
     )
-    first, last = scenario.uncertainty[key].dates
+    assert dates is not None  # the form is dates (_require raised otherwise)
+    first, last = dates
     _require(first <= last, (*at, form), f"{first} is after {last}", "D1 <= D2")
     for end, day in enumerate((first, last)):
         _require(

@@ -20,10 +20,10 @@ rather than a number (``clock``, ``noise_model``, ``tactic``, ``blame``) are the
 :data:`SETTINGS`, with their default in each schema (design-schema2.md section 9).
 
 A new scalar field is a row here, its line in the section of its role in :mod:`.schema`
-(``name: _field("name") = default("name")``; tests/test_fields.py fails without it), and
-its rule: the equation in :mod:`summitsim.rules`, its index constant in
-:mod:`summitsim.arrays` where the kernel reads it, and its use in the kernel and in the
-agent (a ``name: float`` attribute). Paths, ranges in messages, the layout, the
+(``name: Annotated[float, field_check("name")] = default("name")``; tests/test_fields.py
+fails without it), and its rule: the equation in :mod:`summitsim.rules`, its index
+constant in :mod:`summitsim.arrays` where the kernel reads it, and its use in the kernel
+and in the agent (a ``name: float`` attribute). Paths, ranges in messages, the layout, the
 agents' arguments and a slider follow from the row.
 
 >>> SIDE_FIELDS[:3], ISSUE_FIELDS, SCENARIO_FIELDS

@@ -2,10 +2,11 @@
 expects (``expect:``) and what happened (``observed:``, design-schema2.md section 10)."""
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, PlainValidator, model_validator
 
+from summitsim.outcomes import OutcomeWord
 from summitsim.scenario.messages import Allowed, described
 from summitsim.scenario.values import (
     MAX_EXPECT_TRIALS,
@@ -22,9 +23,6 @@ class _Section(BaseModel):
     """A part of a scenario file: unknown fields are errors and values never change."""
 
     model_config = SECTION_CONFIG
-
-
-Outcome = Literal["summit", "no_deal", "cancelled", "vetoed", "deadline"]
 
 
 WINDOW = "a date like 2025-10-16, or an inclusive window [D1, D2] with D1 <= D2"
@@ -60,11 +58,11 @@ class Expect(_Section):
     ``p_summit`` bounds, estimated with ``trials`` trials from ``seed``. ``trials`` and
     ``seed`` may also be written inside ``p_summit``; there they win."""
 
-    outcome: Outcome | None = None
+    outcome: OutcomeWord | None = None
     by: Id | None = None
     p_summit: Bounds | None = None
-    trials: whole(1, MAX_EXPECT_TRIALS) = 20000
-    seed: whole(0) = 0
+    trials: Annotated[int, whole(1, MAX_EXPECT_TRIALS)] = 20000
+    seed: Annotated[int, whole(0)] = 0
 
     @model_validator(mode="before")
     @classmethod
@@ -81,7 +79,7 @@ class Observed(_Section):
     it was ``by``, its ``date`` (one date or an inclusive window [D1, D2]), exactly the
     negotiators ``sidelined``, and the ``sources``."""
 
-    outcome: Outcome
+    outcome: OutcomeWord
     by: Id | None = None
     # Any: the validator makes a date or a pair of dates (a union would warn on dumping)
     date: Annotated[Any, PlainValidator(as_window), Allowed(WINDOW)] = None

@@ -19,12 +19,17 @@ block then applies to it by one rule (README, "Held values"; design-schema2.md s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from summitsim.scenario.fields import DATE_FIELDS
 from summitsim.scenario.loading import scenario_from_data
 from summitsim.scenario.messages import ScenarioError
 from summitsim.scenario.paths import ParameterPath, believed_raw, resolve
 from summitsim.scenario.schema import Scenario
+
+#: A part of a scenario as ``model_dump`` gives it: a mapping of plain values (sections
+#: nest as mappings and lists of them).
+Dumped = dict[str, Any]
 
 
 def _checked(path: ParameterPath, value: object) -> float:
@@ -76,7 +81,9 @@ def with_values(scenario: Scenario, values: Mapping[str, float | Sequence[float]
         field = path.field
         if field == "believes":  # the one mapping inside ``believes: {salience: ...}``;
             # an unwritten belief starts from what it means: the other's salience
-            holder = holder.setdefault("believes", {"salience": believed_raw(scenario, path.side)})
+            holder = holder.setdefault(
+                "believes", {"salience": believed_raw(scenario, path.side_index)}
+            )
             field = "salience"
         if path.issue is not None:
             holder[field][path.issue] = new
@@ -85,16 +92,19 @@ def with_values(scenario: Scenario, values: Mapping[str, float | Sequence[float]
     return scenario_from_data(data, source=scenario.source, sha256=scenario.sha256)
 
 
-def _holder(scenario: Scenario, data: dict, path: ParameterPath) -> dict:
+def _holder(scenario: Scenario, data: Dumped, path: ParameterPath) -> Dumped:
     """The mapping of ``data`` (a dumped scenario) that holds the field ``path`` names."""
     if path.role == "scenario":
         return data
     if path.role == "contact":
-        return data["contacts"][scenario.contact_ids.index(path.actor)]
-    side = data["sides"][path.side]
+        contact: Dumped = data["contacts"][scenario.contact_ids.index(path.owner)]
+        return contact
+    side = data["sides"][path.side_index]
     if path.role == "approver":
-        return next(entry for entry in side["approvers"] if entry["id"] == path.actor)
-    return side[path.role]
+        approvers: list[Dumped] = side["approvers"]
+        return next(entry for entry in approvers if entry["id"] == path.actor)
+    holder: Dumped = side[path.role]
+    return holder
 
 
 def _covers(held: ParameterPath, drawn: ParameterPath) -> bool:

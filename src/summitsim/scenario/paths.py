@@ -47,7 +47,7 @@ from summitsim.scenario.fields import (
     Role,
 )
 from summitsim.scenario.messages import ScenarioError
-from summitsim.scenario.schema import Scenario
+from summitsim.scenario.schema import Approver, Negotiator, Principal, Scenario
 
 #: How far inside an open end :meth:`ParameterPath.clip` puts a value.
 CLIP_MARGIN = 1e-9
@@ -98,6 +98,20 @@ class ParameterPath:
         """Whether the path names a whole per-issue field (``ideal``, ``salience``,
         ``believes``: one value per issue)."""
         return BY_NAME[self.field].per_issue and self.issue is None
+
+    @property
+    def side_index(self) -> int:
+        """The side of a path to a principal's, negotiator's or approver's field."""
+        if self.side is None:
+            raise ValueError(f"{self.text} names no side's field")
+        return self.side
+
+    @property
+    def owner(self) -> str:
+        """The id of the actor, approver or contact whose field the path names."""
+        if self.actor is None:
+            raise ValueError(f"{self.text} names a field of the scenario itself")
+        return self.actor
 
     @property
     def range(self) -> Range:
@@ -233,29 +247,40 @@ def get_value(scenario: Scenario, path: ParameterPath) -> float | list[float]:
     if path.role == "scenario":
         return float(getattr(scenario, path.field))
     if path.role == "contact":
-        return float(getattr(scenario.contacts[scenario.contact_ids.index(path.actor)], path.field))
+        return float(getattr(scenario.contacts[scenario.contact_ids.index(path.owner)], path.field))
     if path.field in NEGOTIATOR_FIELDS:
-        return scenario.negotiator_value(path.side, path.field)
+        return scenario.negotiator_value(path.side_index, path.field)
     if path.field in DATE_FIELDS:
-        return float(scenario.day(scenario.reviews_from(path.side)))
+        return float(scenario.day(scenario.reviews_from(path.side_index)))
+    holder: Approver | Principal | Negotiator
     if path.role == "approver":
-        holder = scenario.approvers[path.actor][1]
+        holder = scenario.approvers[path.owner][1]
     else:
-        holder = scenario.actor(path.actor)
+        holder = scenario.actor(path.owner)
     values = getattr(holder, path.field)
     if path.field == "believes":
-        values = believed_raw(scenario, path.side)
+        values = believed_raw(scenario, path.side_index)
     elif values is None:  # unset: mandate is the reservation, meets_without_deal null
         return (
-            scenario.sides[path.side].principal.reservation
+            scenario.sides[path.side_index].principal.reservation
             if path.field == "mandate"
             else (math.nan)
         )
-    if path.issue is not None:
-        return values[path.issue]
-    if path.vector:
-        return [values[issue] for issue in scenario.issue_ids]
-    return values
+    if path.issue is not None or path.vector:
+        per_issue: dict[str, float] = values
+        if path.issue is not None:
+            return per_issue[path.issue]
+        return [per_issue[issue] for issue in scenario.issue_ids]
+    number: float = values
+    return number
+
+
+def scalar_value(scenario: Scenario, path: ParameterPath) -> float:
+    """The value at a scalar path (one number: not a whole per-issue field), as a float."""
+    value = get_value(scenario, path)
+    if isinstance(value, list):
+        raise ValueError(f"{path.text} names one value per issue, not one number")
+    return float(value)
 
 
 def believed_raw(scenario: Scenario, side: int) -> dict[str, float]:

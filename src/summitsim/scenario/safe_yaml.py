@@ -247,7 +247,7 @@ def _check_regular(info: os.stat_result, name: str) -> None:
         )
 
 
-def read_scenario_bytes(path: str | os.PathLike) -> bytes:
+def read_scenario_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a scenario file. Only a regular file of at most MAX_FILE_BYTES is
     read: a FIFO or a device (``/dev/zero``) is refused before it is opened, and, should
     one take the file's place meanwhile, before a byte is read (it is opened without
@@ -286,7 +286,7 @@ def read_text(name: str) -> tuple[bytes, str]:
         ) from None
 
 
-def read_document(path: str | os.PathLike) -> Any:
+def read_document(path: str | os.PathLike[str]) -> Any:
     """The plain data of a YAML file, read as safely as a scenario (size guard, safe
     loader, plain tags, bounded aliases) but not validated. Raises ScenarioError."""
     name = os.fspath(path)

@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from summitsim.scenario.fields import RANGES, SETTING_BY_NAME, default
+from summitsim.outcomes import EndingWord, HeldWord
+from summitsim.scenario.fields import RANGES, SETTING_BY_NAME, Range, default
 from summitsim.scenario.messages import Allowed, ScenarioError, unknown
 from summitsim.scenario.outcomes import Expect, Observed
 from summitsim.scenario.values import (
@@ -25,14 +26,13 @@ from summitsim.scenario.values import (
     Day,
     Id,
     NonNegative,
-    Range,
     Slug,
     Text,
     default_to,
-    field_type,
+    field_check,
     normalised,
     scalar,
-    setting_type,
+    setting_check,
     whole,
 )
 
@@ -65,7 +65,7 @@ class Beliefs(_Section):
     principal's ``salience`` as this side reads it (raw weights, normalised)."""
 
     salience: Annotated[
-        dict[str, field_type("believes")],
+        dict[str, Annotated[float, field_check("believes")]],
         Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
     ]
 
@@ -78,29 +78,29 @@ class Principal(_Section):
     id: Id
     name: Text
     ideal: Annotated[
-        dict[str, field_type("ideal")],
+        dict[str, Annotated[float, field_check("ideal")]],
         Allowed(f"a mapping from each issue id to {RANGES['ideal'].text()}"),
     ]
     salience: Annotated[
-        dict[str, field_type("salience")],
+        dict[str, Annotated[float, field_check("salience")]],
         Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
     ]
-    reservation: field_type("reservation")
-    softness: field_type("softness") = default("softness")
-    patience: field_type("patience") = default("patience")
+    reservation: Annotated[float, field_check("reservation")]
+    softness: Annotated[float, field_check("softness")] = default("softness")
+    patience: Annotated[float, field_check("patience")] = default("patience")
     reviews_from: Day | None = None
-    trust: field_type("trust") = default("trust")
-    trust_loss: field_type("trust_loss") = default("trust_loss")
-    sideline_below: field_type("sideline_below") = default("sideline_below")
+    trust: Annotated[float, field_check("trust")] = default("trust")
+    trust_loss: Annotated[float, field_check("trust_loss")] = default("trust_loss")
+    sideline_below: Annotated[float, field_check("sideline_below")] = default("sideline_below")
     # schema 2 (design-schema2.md sections 4, 6, 8); None: unset, the rule's fallback
-    mandate: field_type("mandate") | None = None
-    meets_without_deal: field_type("meets_without_deal") | None = None
-    blame: setting_type("blame") | None = None
+    mandate: Annotated[float, field_check("mandate")] | None = None
+    meets_without_deal: Annotated[float, field_check("meets_without_deal")] | None = None
+    blame: Annotated[str, setting_check("blame")] | None = None
     # None: the side's negotiator carries them, or (no negotiator) the fields' defaults.
-    concession: field_type("concession") | None = None
-    hawkishness: field_type("hawkishness") | None = None
-    reciprocity: field_type("reciprocity") | None = None
-    tactic: setting_type("tactic") | None = None
+    concession: Annotated[float, field_check("concession")] | None = None
+    hawkishness: Annotated[float, field_check("hawkishness")] | None = None
+    reciprocity: Annotated[float, field_check("reciprocity")] | None = None
+    tactic: Annotated[str, setting_check("tactic")] | None = None
     believes: Beliefs | None = None
 
     @model_validator(mode="before")
@@ -120,10 +120,10 @@ class Negotiator(_Section):
 
     id: Id
     name: Text
-    concession: field_type("concession") = default("concession")
-    hawkishness: field_type("hawkishness") = default("hawkishness")
-    reciprocity: field_type("reciprocity") = default("reciprocity")
-    tactic: setting_type("tactic") | None = None
+    concession: Annotated[float, field_check("concession")] = default("concession")
+    hawkishness: Annotated[float, field_check("hawkishness")] = default("hawkishness")
+    reciprocity: Annotated[float, field_check("reciprocity")] = default("reciprocity")
+    tactic: Annotated[str, setting_check("tactic")] | None = None
     believes: Beliefs | None = None
 
     @model_validator(mode="before")
@@ -139,14 +139,14 @@ class Approver(_Section):
     id: Id
     name: Text
     ideal: Annotated[
-        dict[str, field_type("ideal")],
+        dict[str, Annotated[float, field_check("ideal")]],
         Allowed(f"a mapping from each issue id to {RANGES['ideal'].text()}"),
     ]
     salience: Annotated[
-        dict[str, field_type("salience")],
+        dict[str, Annotated[float, field_check("salience")]],
         Allowed("a mapping from each issue id to a number in [0, 1e6], not all 0"),
     ]
-    reservation: field_type("reservation")
+    reservation: Annotated[float, field_check("reservation")]
 
     @model_validator(mode="before")
     @classmethod
@@ -179,7 +179,7 @@ class Contact(_Section):
     date: Day
     label: Text = ""
     id: Slug | None = None
-    held: field_type("held") = default("held")
+    held: Annotated[float, field_check("held")] = default("held")
 
 
 class Consequence(_Section):
@@ -187,21 +187,13 @@ class Consequence(_Section):
     outcome's date. ``by`` narrows cancelled/vetoed to a side, ``who`` narrows sidelined
     to a negotiator."""
 
-    when: Literal[
-        "summit",
-        "no_deal",
-        "held",
-        "cancelled",
-        "vetoed",
-        "deadline",
-        "collapse",
-        "failure",
-        "sidelined",
-    ]
+    # an outcome, or a kind of ending: held (with or without an agreement), collapse (not
+    # held), failure (no summit with an agreement), a negotiator sidelined
+    when: Literal[HeldWord, "held", EndingWord, "collapse", "failure", "sidelined"]
     by: Id | None = None
     who: Id | None = None
     on: Day | None = None
-    after_days: whole(0, MAX_DAYS, "100 years") | None = None
+    after_days: Annotated[int, whole(0, MAX_DAYS, "100 years")] | None = None
     text: Text
 
 
@@ -251,17 +243,17 @@ class Scenario(_Section):
     name shown in messages) and ``sha256`` (of the file's bytes, or of the text).
     """
 
-    schema_version: scalar(int, Range(1.0, 2.0), "1 or 2") = Field(alias="schema")
+    schema_version: Annotated[int, scalar(int, Range(1.0, 2.0), "1 or 2")] = Field(alias="schema")
     name: Slug
     title: Text
     sources: Annotated[list[Text], Allowed("a list of strings (citations)")] = []
     start: Day
     summit: Day
     first_mover: Id
-    noise: field_type("noise") = default("noise")
+    noise: Annotated[float, field_check("noise")] = default("noise")
     # schema 2 (design-schema2.md sections 1 and 5); None: the schema's default
-    clock: setting_type("clock") | None = None
-    noise_model: setting_type("noise_model") | None = None
+    clock: Annotated[str, setting_check("clock")] | None = None
+    noise_model: Annotated[str, setting_check("noise_model")] | None = None
     issues: Annotated[
         list[Issue],
         Field(min_length=1),
@@ -376,6 +368,8 @@ class Scenario(_Section):
         row = SETTING_BY_NAME[name]
         if row.role == "scenario":
             value = getattr(self, name)
+        elif side_index is None:
+            raise ValueError(f"{name} is a setting of each side: name the side")
         elif row.role == "principal":
             value = getattr(self.sides[side_index].principal, name)
         else:

@@ -4,11 +4,13 @@ allowed; and :class:`Section`, the base of every part of a file.
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, PlainValidator, StringConstraints
+from pydantic import ConfigDict, GetCoreSchemaHandler, PlainValidator, StringConstraints
+from pydantic_core import CoreSchema
 
 from summitsim.scenario.fields import MAX_DAY, NON_NEGATIVE, RANGES, SETTING_BY_NAME, Range
 from summitsim.scenario.messages import Allowed, described
@@ -28,14 +30,30 @@ CONCENTRATION = Range(1e-3, 1e6)
 # -- value types -----------------------------------------------------------------------
 
 
-def scalar(kind: type, bounds: Range, allowed: str) -> Any:
-    """A number type that takes ints (and, for floats, floats) but never booleans or
-    strings, and checks ``bounds`` itself so the message can say what is allowed."""
+@dataclass(frozen=True)
+class Checked(Allowed):
+    """A value type's own check and its words, as one mark of an ``Annotated`` type:
+    pydantic runs ``check`` instead of its own validation (as a ``PlainValidator``), the
+    messages read ``words``. One mark, so that a field's type is a plain ``Annotated[float,
+    field_check("trust")]`` that type checkers read as a float."""
+
+    check: Callable[[object], Any]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return PlainValidator(self.check).__get_pydantic_core_schema__(source, handler)
+
+
+def scalar(kind: type[int] | type[float], bounds: Range, allowed: str) -> Checked:
+    """The check of a number type that takes ints (and, for floats, floats) but never
+    booleans or strings, and checks ``bounds`` itself so the message can say what is
+    allowed."""
     accepted = (int, float) if kind is float else (int,)
 
     # Validators raise ValueError even for a wrong type: pydantic reports only ValueError
     # (and AssertionError) as a validation error, anything else would escape as a crash.
-    def check(value: object) -> Any:
+    def check(value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, accepted):
             raise ValueError(f"got {described(value)}; allowed: {allowed}")
         try:
@@ -46,14 +64,16 @@ def scalar(kind: type, bounds: Range, allowed: str) -> Any:
             raise ValueError(f"{value} is out of range; allowed: {allowed}")
         return kind(value)
 
-    return Annotated[kind, PlainValidator(check), Allowed(allowed)]
+    return Checked(allowed, check)
 
 
-def number(bounds: Range) -> Any:
+def number(bounds: Range) -> Checked:
+    """The check of a float in ``bounds``."""
     return scalar(float, bounds, bounds.text())
 
 
-def whole(minimum: int, maximum: int | None = None, unit: str = "") -> Any:
+def whole(minimum: int, maximum: int | None = None, unit: str = "") -> Checked:
+    """The check of a whole number from ``minimum`` (to ``maximum``, in ``unit``)."""
     if maximum is None:
         return scalar(int, Range(minimum), f"a whole number >= {minimum}")
     words = f"a whole number from {minimum} to {maximum:,}" + (f" ({unit})" if unit else "")
@@ -77,8 +97,8 @@ def as_date(value: object) -> date:
     raise ValueError(f"got {described(value)}; allowed: {DATE_WORDS}")
 
 
-def setting_type(name: str) -> Any:
-    """The value type of a setting of the table (:data:`.fields.SETTINGS`): one of its
+def setting_check(name: str) -> Checked:
+    """The check of a setting of the table (:data:`.fields.SETTINGS`): one of its
     choices."""
     choices = SETTING_BY_NAME[name].choices
 
@@ -87,19 +107,19 @@ def setting_type(name: str) -> Any:
             raise ValueError(f"got {described(value)}; allowed: one of {', '.join(choices)}")
         return str(value)
 
-    return Annotated[str, PlainValidator(check), Allowed("one of " + ", ".join(choices))]
+    return Checked("one of " + ", ".join(choices), check)
 
 
-def field_type(name: str) -> Any:
-    """The value type of a numeric field (of each issue's value, for a per-issue field):
-    a number in the field's range in the table of fields."""
+def field_check(name: str) -> Checked:
+    """The check of a numeric field (of each issue's value, for a per-issue field): a
+    number in the field's range in the table of fields."""
     return number(RANGES[name])
 
 
-Unit = number(Range(0.0, 1.0))
-NonNegative = number(NON_NEGATIVE)
-Concentration = number(CONCENTRATION)
-AnyNumber = number(Range(-math.inf, math.inf))
+Unit = Annotated[float, number(Range(0.0, 1.0))]
+NonNegative = Annotated[float, number(NON_NEGATIVE)]
+Concentration = Annotated[float, number(CONCENTRATION)]
+AnyNumber = Annotated[float, number(Range(-math.inf, math.inf))]
 Id = Annotated[
     str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), Allowed(ID_WORDS)
 ]
