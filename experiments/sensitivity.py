@@ -19,7 +19,7 @@ from summitsim.scenario.paths import get_value, resolve
 from summitsim.sensitivity import default_paths
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
+SCENARIO = ROOT / "scenarios" / "v1" / "budapest_2025.yaml"
 OUT = ROOT / "results" / "budapest_2025" / "sensitivity"
 TRIALS, SEED, STEP = 100_000, 2025, 0.05
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from summitsim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = str(ROOT / "scenarios" / "budapest_2025.yaml")
+SCENARIO = str(ROOT / "scenarios" / "v1" / "budapest_2025.yaml")
 OUT = ROOT / "results" / "budapest_2025"
 
 SWEEPS = {

@@ -2,7 +2,7 @@
 
 Each section follows a marker comment (``<!-- name -->``) and is rewritten whole:
 
-* ``run-output``: what ``summitsim run scenarios/budapest_2025.yaml`` prints;
+* ``run-output``: what ``summitsim run scenarios/v1/budapest_2025.yaml`` prints;
 * ``sweep-output``: what the README's main command prints;
 * ``results``: P(summit) at the baseline and the tipping point, read from
   ``results/budapest_2025/softness/`` (written by ``softness_sweep.py``);
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 CLI = str(Path(sys.executable).parent / "summitsim")
-SCENARIO = "scenarios/budapest_2025.yaml"
+SCENARIO = "scenarios/v1/budapest_2025.yaml"
 MAIN_COMMAND = ["sweep", SCENARIO, "--over", "putin.softness=0:1:21", "--trials", "100000"]
 
 
@@ -94,7 +94,7 @@ def benchmark_section() -> str:
         ("Mesa agent model, the same trials", f"{figures['mesa_trials_per_second']:,} trials/s"),
         ("kernel / Mesa model, per trial", f"{figures['kernel_over_mesa']:,} x"),
         (
-            "`summitsim run scenarios/budapest_2025.yaml`, warm",
+            "`summitsim run scenarios/v1/budapest_2025.yaml`, warm",
             f"{figures['run_seconds']['warm']:.2f} s",
         ),
         (

@@ -11,7 +11,7 @@ from summitsim.model import SummitModel
 from summitsim.scenario import load_scenario
 from summitsim.scenario.overrides import with_values
 
-FILE = Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml"
+FILE = Path(__file__).resolve().parents[1] / "scenarios" / "v1" / "budapest_2025.yaml"
 SCENARIO = load_scenario(FILE)
 VALUE_LINE = re.compile(r"^(?P<indent>\s*)(?:- )?[\w.]+:\s*-?\d")
 

@@ -31,11 +31,11 @@ def run(*args: str) -> str:
 
 
 def test_run_output_is_current():
-    assert block_after("run-output") == run("run", "scenarios/budapest_2025.yaml")
+    assert block_after("run-output") == run("run", "scenarios/v1/budapest_2025.yaml")
 
 
 def test_softer_moscow_line_is_current():
-    out = run("run", "scenarios/budapest_2025.yaml", "--set", "putin.softness=0.8")
+    out = run("run", "scenarios/v1/budapest_2025.yaml", "--set", "putin.softness=0.8")
     line = out.strip().splitlines()[-1]
     assert f"`{line}`" in README
 
@@ -44,7 +44,7 @@ def test_softer_moscow_line_is_current():
 def test_main_command_output_is_current(tmp_path):
     out = run(
         "sweep",
-        "scenarios/budapest_2025.yaml",
+        "scenarios/v1/budapest_2025.yaml",
         "--over",
         "putin.softness=0:1:21",
         "--trials",
@@ -105,7 +105,7 @@ def test_benchmark_table_comes_from_benchmark_json():
 
 # -- analysis commands: the printed examples are what the commands print ----------------
 
-BUDAPEST_FILE = "scenarios/budapest_2025.yaml"
+BUDAPEST_FILE = "scenarios/v1/budapest_2025.yaml"
 
 
 @pytest.mark.slow
