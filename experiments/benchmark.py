@@ -45,12 +45,12 @@ from summitsim.scenario import load_scenario
 from summitsim.sweep import Grid, SweepPlan, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
+SCENARIO = ROOT / "scenarios" / "v1" / "budapest_2025.yaml"
 CLI = str(Path(sys.executable).parent / "summitsim")
 #: The README's first command, after ``uv run summitsim``.
 FIRST_COMMAND = [
     "sweep",
-    "scenarios/budapest_2025.yaml",
+    "scenarios/v1/budapest_2025.yaml",
     "--over",
     "putin.softness=0:1:21",
     "--trials",
@@ -127,7 +127,7 @@ def sweep_rate(trials_per_point: int) -> dict[str, float]:
 
 
 def run_startup(cold: bool, through_uv: bool = False) -> float:
-    """Seconds for ``summitsim run scenarios/budapest_2025.yaml`` (best of 3), from the
+    """Seconds for ``summitsim run scenarios/v1/budapest_2025.yaml`` (best of 3), from the
     environment's script or as ``uv run summitsim ...`` (uv's environment check included)."""
     command = (["uv", "run", "summitsim"] if through_uv else [CLI]) + ["run", str(SCENARIO)]
     times = []
@@ -244,7 +244,7 @@ def main() -> None:
             "summitsim": __version__,
             "processor": platform.processor() or platform.machine(),
         },
-        "scenario": "scenarios/budapest_2025.yaml",
+        "scenario": "scenarios/v1/budapest_2025.yaml",
         "kernel_trials_per_second": round(kernel_tps),
         "mesa_trials_per_second": round(mesa_tps, 1),
         "kernel_over_mesa": round(kernel_tps / mesa_tps),

@@ -24,7 +24,7 @@ from summitsim.scenario import load_scenario
 from summitsim.sweep import Grid, SweepPlan, local_backend, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
+SCENARIO = ROOT / "scenarios" / "v1" / "budapest_2025.yaml"
 CLI = str(Path(sys.executable).parent / "summitsim")
 #: Runs its arguments as a command, then prints the peak resident memory (KiB on Linux) of
 #: that command, its only child: a fresh process, so no earlier child counts.

@@ -37,7 +37,7 @@ from summitsim import draws, kernel
 from summitsim.arrays import compile_scenario
 from summitsim.scenario import load_scenario
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "budapest_2025.yaml"
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "v1" / "budapest_2025.yaml"
 ENTRY_POINTS = ("parallel", "serial", "thread_pool")
 
 

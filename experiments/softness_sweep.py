@@ -1,7 +1,9 @@
-"""The mission's question for the Budapest scenario: how does Russia's demand softness
-change whether the summit happens, and where is the tipping point?
+"""The mission's question for the version 1 Budapest scenario
+(``scenarios/v1/budapest_2025.yaml``): how does Russia's demand softness change whether
+the summit happens, and where is the tipping point? (The schema 2 file's curve is drawn
+beside this one by ``budapest_robustness.py``.)
 
-Writes, through the ``summitsim sweep`` command:
+Writes, through the ``summitsim sweep`` command run at the repository root:
 
 * ``results/budapest_2025/softness/``: Putin's softness 0..1 in 41 points, 100,000 trials
   each (summary.csv, manifest.json with the tipping point, p_summit.png);
@@ -13,14 +15,16 @@ Usage: ``uv run python experiments/softness_sweep.py``.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from summitsim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = str(ROOT / "scenarios" / "budapest_2025.yaml")
-OUT = ROOT / "results" / "budapest_2025"
+#: As typed at the repository root, so that the manifests name the file, not this machine.
+SCENARIO = "scenarios/v1/budapest_2025.yaml"
+OUT = Path("results") / "budapest_2025"
 
 SWEEPS = {
     "softness": ["--over", "putin.softness=0:1:41", "--trials", "100000"],
@@ -36,6 +40,7 @@ SWEEPS = {
 
 
 def run() -> int:
+    os.chdir(ROOT)
     for name, flags in SWEEPS.items():
         status = main(["sweep", SCENARIO, *flags, "--seed", "2025", "--out", str(OUT / name)])
         if status:

@@ -2,10 +2,13 @@
 
 Each section follows a marker comment (``<!-- name -->``) and is rewritten whole:
 
-* ``run-output``: what ``summitsim run scenarios/budapest_2025.yaml`` prints;
-* ``sweep-output``: what the README's main command prints;
-* ``results``: P(summit) at the baseline and the tipping point, read from
-  ``results/budapest_2025/softness/`` (written by ``softness_sweep.py``);
+* ``run-output``: what ``summitsim run scenarios/budapest_2025.yaml`` (schema 2) prints;
+* ``sweep-output``: what the README's main command prints (on the same file);
+* ``robustness``: how robust the schema 2 file's collapse is, and the softness curves'
+  tipping points, read from ``results/budapest_2025_schema2/`` (written by
+  ``budapest_robustness.py``);
+* ``results``: P(summit) at the baseline and the tipping point of the version 1 file, read
+  from ``results/budapest_2025/softness/`` (written by ``softness_sweep.py``);
 * ``sensitivity``: the largest effects in ``results/budapest_2025/sensitivity/``
   (written by ``sensitivity.py``);
 * ``benchmark``: the table of ``results/benchmark.json`` (written by ``benchmark.py``);
@@ -29,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 CLI = str(Path(sys.executable).parent / "summitsim")
+#: The reference scenario (schema 2): the README's story and its main command.
 SCENARIO = "scenarios/budapest_2025.yaml"
 MAIN_COMMAND = ["sweep", SCENARIO, "--over", "putin.softness=0:1:21", "--trials", "100000"]
 
@@ -57,6 +61,74 @@ def results_section() -> str:
         f"{tipping['value']:.4f}** (95%\n  interval {tipping['ci_low']:.4f} to "
         f"{tipping['ci_high']:.4f}, parametric bootstrap of the "
         f"{len(manifest['grid']['putin.softness'])} points).\n"
+    )
+
+
+def _share(row: dict[str, float], share: str) -> str:
+    return (
+        f"{row[f'p_{share}']:.4f} [{row[f'p_{share}_ci_low']:.4f}, {row[f'p_{share}_ci_high']:.4f}]"
+    )
+
+
+def _tipping_words(curve: dict[str, object], word: str) -> str:
+    tipping = curve["tipping_point"]
+    if not isinstance(tipping, dict):
+        return (
+            f"- {word}: P(summit) never reaches 0.5 for any softness from 0 to 1 (at most "
+            f"**{curve['max_p_summit']:.4f}**): no tipping point.\n"
+        )
+    return (
+        f"- {word}: P(summit) = 0.5 at **putin.softness = {tipping['value']:.4f}** (95% "
+        f"interval {tipping['ci_low']:.4f} to {tipping['ci_high']:.4f}).\n"
+    )
+
+
+def robustness_section() -> str:
+    """The table of ``results/budapest_2025_schema2/robustness.json``, the tipping points of
+    the three softness curves and the figure."""
+    folder = ROOT / "results" / "budapest_2025_schema2"
+    report = json.loads((folder / "robustness.json").read_text(encoding="utf-8"))
+    shares = report["shares"]
+    keys = [key.removeprefix("p_") for key in shares]
+    lines = [
+        "| case | " + " | ".join(shares.values()) + " |",
+        "|" + "---|" * (len(shares) + 1),
+    ]
+    lines += [
+        f"| {row['change']} | " + " | ".join(_share(row, key) for key in keys) + " |"
+        for row in report["cases"]
+    ]
+    cases = report["cases"]
+    cancelled = [row["p_cancelled_by_us"] for row in cases]
+    lowest, highest = (
+        cases[int(min(range(len(cases)), key=cancelled.__getitem__))],
+        cases[int(max(range(len(cases)), key=cancelled.__getitem__))],
+    )
+    outcome_keys = ("cancelled_by_us", "summit", "vetoed_by_us", "deadline")
+    first = sum(
+        all(row["p_cancelled_by_us"] >= row[f"p_{key}"] for key in outcome_keys) for row in cases
+    )
+    by_case = {row["case"]: row for row in cases}
+    with_kyiv = [row for row in cases if row["case"] != "without_kyiv"]
+    curves = report["curves"]
+    return (
+        f"P(outcome) with Wilson 95% intervals, {report['trials']:,} trials per case from "
+        f"seed {report['seed']}, each case one change to the file:\n\n" + "\n".join(lines) + "\n\n"
+        f"- P(cancelled by the US) lies between **{lowest['p_cancelled_by_us']:.4f}** "
+        f"({lowest['change']}) and **{highest['p_cancelled_by_us']:.4f}** "
+        f"({highest['change']}); it is the most likely outcome in {first} of the "
+        f"{len(cases)} cases.\n"
+        f"- P(summit) is at most **{max(row['p_summit'] for row in with_kyiv):.4f}** in every "
+        f"case with Kyiv's consent, and {by_case['without_kyiv']['p_summit']:.4f} without "
+        "it.\n"
+        f"- P(Lavrov sidelined) is at most **{max(r['p_sidelined_lavrov'] for r in with_kyiv):.4f}"
+        f"** in every case with Kyiv's consent, and "
+        f"{by_case['without_kyiv']['p_sidelined_lavrov']:.4f} without it.\n"
+        + _tipping_words(curves["version_1"], "Version 1 file")
+        + _tipping_words(curves["schema_2"], "Schema 2 file")
+        + _tipping_words(curves["schema_2_without_kyiv"], "Schema 2 file without Kyiv's consent")
+        + "\n![P(summit) against Putin's softness: version 1, schema 2, schema 2 without Kyiv]"
+        "(results/budapest_2025_schema2/softness_curves.png)\n"
     )
 
 
@@ -94,7 +166,7 @@ def benchmark_section() -> str:
         ("Mesa agent model, the same trials", f"{figures['mesa_trials_per_second']:,} trials/s"),
         ("kernel / Mesa model, per trial", f"{figures['kernel_over_mesa']:,} x"),
         (
-            "`summitsim run scenarios/budapest_2025.yaml`, warm",
+            "`summitsim run scenarios/v1/budapest_2025.yaml`, warm",
             f"{figures['run_seconds']['warm']:.2f} s",
         ),
         (
@@ -221,6 +293,7 @@ def main() -> None:
     sections: dict[str, Callable[[], str]] = {
         "run-output": lambda: fenced(command_output("run", SCENARIO)),
         "sweep-output": lambda: fenced(command_output(*MAIN_COMMAND, "--quiet")),
+        "robustness": robustness_section,
         "results": results_section,
         "sensitivity": sensitivity_section,
         "backtest": backtest_section,

@@ -16,7 +16,7 @@ from repository import BUDAPEST_FILE, ROOT
 
 SCRIPT = str(Path(sys.executable).parent / "summitsim")
 #: The reference scenario as a user types it at the repository root.
-BUDAPEST = "scenarios/budapest_2025.yaml"
+BUDAPEST = "scenarios/v1/budapest_2025.yaml"
 BUDAPEST_TEXT = (ROOT / BUDAPEST).read_text(encoding="utf-8")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -266,7 +266,7 @@ def test_bad_input_is_one_clear_line(runs, name):
 
 def test_other_commands_do_not_import_the_analysis_libraries():
     code = (
-        "import sys; from summitsim.cli import main; main(['validate', 'scenarios/budapest_2025"
+        "import sys; from summitsim.cli import main; main(['validate', 'scenarios/v1/budapest_2025"
         ".yaml']); main(['baselines', 'tests/scenarios/logroll.yaml', '--trials', '10']); "
         "print(sorted(m for m in ('ema_workbench', 'SALib', 'pandas') if m in sys.modules))"
     )

@@ -6,14 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from scenario_comments import unexplained, value_blocks
 
 from summitsim.model import SummitModel
 from summitsim.scenario import load_scenario
 from summitsim.scenario.overrides import with_values
 
-FILE = Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml"
+FILE = Path(__file__).resolve().parents[1] / "scenarios" / "v1" / "budapest_2025.yaml"
 SCENARIO = load_scenario(FILE)
-VALUE_LINE = re.compile(r"^(?P<indent>\s*)(?:- )?[\w.]+:\s*-?\d")
 
 
 @pytest.fixture(scope="module")
@@ -72,35 +72,6 @@ def test_the_issues_of_the_talks():
     assert len(SCENARIO.issues) >= 4
     assert {"territory", "ceasefire", "security", "sanctions"} <= set(SCENARIO.issue_ids)
     assert all(issue.low and issue.high for issue in SCENARIO.issues)
-
-
-def value_blocks(text: str) -> list[tuple[str, list[str]]]:
-    """The ``key: number`` lines of the ``sides:`` section, in blocks: a run of such lines
-    at one indentation, with the line that heads it (``salience:``; empty when the line
-    above is a value of another block)."""
-    section = text[text.index("\nsides:\n") : text.index("\ncontacts:\n")].splitlines()
-    blocks: list[tuple[str, list[str]]] = []
-    indent = None
-    for n, line in enumerate(section):
-        match = VALUE_LINE.match(line)
-        if match and blocks and indent == match["indent"] and section[n - 1] in blocks[-1][1]:
-            blocks[-1][1].append(line)
-        elif match:
-            above = section[n - 1]
-            blocks.append(("" if VALUE_LINE.match(above) else above, [line]))
-        indent = match["indent"] if match else None
-    return blocks
-
-
-def unexplained(text: str) -> list[str]:
-    """The value lines with no comment, in a block with no comment either."""
-    return [
-        line.strip()
-        for header, values in value_blocks(text)
-        if not any("#" in line for line in [header, *values])
-        for line in values
-        if "#" not in line
-    ]
 
 
 def test_every_value_of_principals_and_negotiators_says_why():

@@ -31,7 +31,7 @@ from processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-SCENARIO = ROOT / "scenarios" / "budapest_2025.yaml"
+SCENARIO = ROOT / "scenarios" / "v1" / "budapest_2025.yaml"
 SCREENSHOT = ROOT / "docs" / "demo.png"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -274,6 +274,7 @@ def test_classroom_page_turns_cancelled_into_summit(server_url: str, page, tmp_p
         "budapest_2025.yaml",
         "examples/classroom_trade.yaml",
         "examples/late_deal.yaml",
+        "v1/budapest_2025.yaml",
     ]
     page.keyboard.press("Escape")
 

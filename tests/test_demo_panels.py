@@ -13,7 +13,7 @@ from summitsim.demo import app, controls
 from summitsim.figures import panels
 from summitsim.scenario import load_scenario
 
-BUDAPEST = str(Path(__file__).resolve().parents[1] / "scenarios" / "budapest_2025.yaml")
+BUDAPEST = str(Path(__file__).resolve().parents[1] / "scenarios" / "v1" / "budapest_2025.yaml")
 
 
 def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
@@ -120,6 +120,7 @@ def test_the_picker_lists_every_shipped_scenario(tmp_path):
         "budapest_2025.yaml",
         "examples/classroom_trade.yaml",
         "examples/late_deal.yaml",
+        "v1/budapest_2025.yaml",
     ]
     assert all(Path(p).is_file() for p in choices.values())
     mine = tmp_path / "mine.yaml"

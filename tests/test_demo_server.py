@@ -150,7 +150,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_it_serves_the_shipped_scenario_from_any_folder(server: Server) -> None:
     first = server.log.read_text().splitlines()[0]
     assert first.startswith("summitsim demo: serving ")
-    assert str(ROOT / "scenarios" / "budapest_2025.yaml") in first
+    assert str(ROOT / "scenarios" / "v1" / "budapest_2025.yaml") in first
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])

@@ -20,7 +20,7 @@ from summitsim.scenario.paths import get_value, resolve, scalar_paths
 
 HERE = Path(__file__).parent
 BASE = load_scenario(HERE / "scenarios" / "base.yaml")
-BUDAPEST = str(HERE.parent / "scenarios" / "budapest_2025.yaml")
+BUDAPEST = str(HERE.parent / "scenarios" / "v1" / "budapest_2025.yaml")
 # The section of a file that holds each role's fields (a principal also carries the
 # negotiator fields on a side without a negotiator).
 SECTIONS = {

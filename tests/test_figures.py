@@ -28,7 +28,7 @@ from summitsim.summary import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Cancelled with a sidelined negotiator and a consequence; a summit with a framework.
-CANCELLED = ROOT / "scenarios" / "budapest_2025.yaml"
+CANCELLED = ROOT / "scenarios" / "v1" / "budapest_2025.yaml"
 SUMMIT = ROOT / "tests" / "scenarios" / "base.yaml"
 #: Schema 2: a summit held without an agreement; a framework vetoed by a parliament.
 NO_DEAL = ROOT / "tests" / "scenarios" / "no_deal.yaml"

@@ -27,7 +27,7 @@ from summitsim.sweep import Grid, SweepPlan, SweepResult
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).parent / "summitsim")
-BUDAPEST = "scenarios/budapest_2025.yaml"
+BUDAPEST = "scenarios/v1/budapest_2025.yaml"
 
 
 def _sweep(cache: Path, out: Path, *flags: str) -> subprocess.CompletedProcess[str]:

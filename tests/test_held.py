@@ -16,7 +16,7 @@ from summitsim.sweep import Grid, SweepPlan
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "tests" / "scenarios" / "base.yaml").read_text(encoding="utf-8")
-BUDAPEST = str(ROOT / "scenarios" / "budapest_2025.yaml")
+BUDAPEST = str(ROOT / "scenarios" / "v1" / "budapest_2025.yaml")
 # every form of the file, on paths that a test can hold
 EVERY_FORM = BASE.replace(
     "  lavrov.concession: {lognormal_sd: 0.3}\n",

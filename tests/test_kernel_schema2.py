@@ -412,7 +412,7 @@ def test_the_calendar_clock_moves_concession_with_the_date(tmp_path, day, offer)
 # -- schema 2's protocol with part 1's settings is part 1 ---------------------------------
 
 
-@pytest.mark.parametrize("path", ["tests/scenarios/base.yaml", "scenarios/budapest_2025.yaml"])
+@pytest.mark.parametrize("path", ["tests/scenarios/base.yaml", "scenarios/v1/budapest_2025.yaml"])
 def test_schema2_protocol_with_part1_settings_gives_part1_numbers(tmp_path, path):
     """Forcing schema 2's protocol on a part 1 scenario changes no trial."""
     arrays = compile_scenario(load_scenario(path))

@@ -77,7 +77,7 @@ def test_the_comparison_covers_every_outcome():
 
 
 def test_nominal_run_is_the_kernel_without_noise():
-    scenario = load_scenario("scenarios/budapest_2025.yaml")
+    scenario = load_scenario("scenarios/v1/budapest_2025.yaml")
     arrays = compile_scenario(scenario)
     from summitsim.arrays import nominal_inputs
 

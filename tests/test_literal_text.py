@@ -18,7 +18,7 @@ from summitsim.timeline import account_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).parent / "summitsim")
-BUDAPEST_TEXT = (ROOT / "scenarios" / "budapest_2025.yaml").read_text(encoding="utf-8")
+BUDAPEST_TEXT = (ROOT / "scenarios" / "v1" / "budapest_2025.yaml").read_text(encoding="utf-8")
 #: Dollars in the title, an issue's label and scale, and a principal's name. A ``$...$``
 #: pair that is not valid mathtext (``^`` or ``_`` with nothing after it) made matplotlib
 #: raise ValueError when the figure was drawn; a valid pair silently lost its dollars.

@@ -11,6 +11,8 @@ from repository import README_FILE, RESULTS, ROOT
 
 README = README_FILE.read_text(encoding="utf-8")
 CLI = str(Path(sys.executable).parent / "summitsim")
+#: The version 1 file, which the README's analysis examples and version 1 results use.
+BUDAPEST_V1 = "scenarios/v1/budapest_2025.yaml"
 
 
 def block_after(marker: str) -> str:
@@ -34,8 +36,9 @@ def test_run_output_is_current():
     assert block_after("run-output") == run("run", "scenarios/budapest_2025.yaml")
 
 
-def test_softer_moscow_line_is_current():
-    out = run("run", "scenarios/budapest_2025.yaml", "--set", "putin.softness=0.8")
+@pytest.mark.parametrize("scenario", ["scenarios/budapest_2025.yaml", BUDAPEST_V1])
+def test_softer_moscow_line_is_current(scenario):
+    out = run("run", scenario, "--set", "putin.softness=0.8")
     line = out.strip().splitlines()[-1]
     assert f"`{line}`" in README
 
@@ -105,7 +108,7 @@ def test_benchmark_table_comes_from_benchmark_json():
 
 # -- analysis commands: the printed examples are what the commands print ----------------
 
-BUDAPEST_FILE = "scenarios/budapest_2025.yaml"
+BUDAPEST_FILE = BUDAPEST_V1
 
 
 @pytest.mark.slow
@@ -161,6 +164,22 @@ def test_discover_example_is_current(tmp_path):
     )
     assert _without_written_line(block_after("discover-output")) == _without_written_line(out)
     assert (RESULTS / "budapest_2025" / "analysis" / "discover" / "tradeoff.png").exists()
+
+
+def _update_readme_section(name: str) -> str:
+    sys.path.insert(0, str(ROOT / "experiments"))
+    try:
+        import update_readme
+    finally:
+        sys.path.remove(str(ROOT / "experiments"))
+    return getattr(update_readme, name)()
+
+
+def test_how_robust_is_the_collapse_is_what_results_say():
+    match = re.search(r"<!-- robustness -->\n(.*?)<!-- /robustness -->", README, re.S)
+    assert match, "no <!-- robustness --> section in the README"
+    assert match.group(1) == _update_readme_section("robustness_section")
+    assert (RESULTS / "budapest_2025_schema2" / "softness_curves.png").exists()
 
 
 def test_scored_against_history_is_what_results_backtest_says():

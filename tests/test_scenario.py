@@ -20,7 +20,7 @@ from summitsim.scenario import (
 HERE = Path(__file__).parent
 BASE_FILE = HERE / "scenarios" / "base.yaml"
 BASE = BASE_FILE.read_text(encoding="utf-8")
-BUDAPEST = HERE.parent / "scenarios" / "budapest_2025.yaml"
+BUDAPEST = HERE.parent / "scenarios" / "v1" / "budapest_2025.yaml"
 
 # Russia negotiated by its principal, who then carries the negotiator fields.
 LAVROV = "    negotiator:\n      id: lavrov\n      concession: 0.5\n      hawkishness: 0.2\n"

@@ -12,7 +12,7 @@ from summitsim.sweep import Grid, SweepPlan, SweepResult
 
 @pytest.fixture(scope="module")
 def scenario():
-    return load_scenario("scenarios/budapest_2025.yaml")
+    return load_scenario("scenarios/v1/budapest_2025.yaml")
 
 
 def result_of(scenario, rows: list[dict[Count, int]], trials: int = 10) -> SweepResult:

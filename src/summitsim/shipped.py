@@ -1,6 +1,6 @@
-"""The scenarios that ship with summitsim: ``scenarios/*.yaml`` and
-``scenarios/examples/*.yaml``, found from the package itself, whatever the working
-directory.
+"""The scenarios that ship with summitsim: ``scenarios/*.yaml``,
+``scenarios/examples/*.yaml`` and the version 1 files kept in ``scenarios/v1/``, found
+from the package itself, whatever the working directory.
 
 In a clone (and its editable install) they sit in the repository beside ``src/``; an
 installed wheel carries the same folder as package data (``summitsim/scenarios``, see
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: The scenario ``summitsim demo`` opens when no file is named.
-DEFAULT_SCENARIO = "budapest_2025.yaml"
+#: The scenario ``summitsim demo`` opens when no file is named: the version 1 Budapest file,
+#: the one the README's classroom lesson walks through.
+DEFAULT_SCENARIO = "v1/budapest_2025.yaml"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -26,16 +27,20 @@ def scenario_folder() -> Path | None:
 
 
 def default_scenario() -> Path:
-    """The shipped Budapest scenario (absolute). A missing file (a broken install) is left
-    for the loader to report, named by the path it expected."""
+    """The shipped version 1 Budapest scenario (absolute). A missing file (a broken
+    install) is left for the loader to report, named by the path it expected."""
     folder = scenario_folder()
     return (folder or _PACKAGE / "scenarios") / DEFAULT_SCENARIO
 
 
 def shipped_scenarios() -> list[Path]:
-    """Every shipped scenario file (absolute): the top folder's, then the examples, each
-    sorted by name."""
+    """Every shipped scenario file (absolute): the top folder's, then the examples, then
+    the version 1 files, each sorted by name."""
     folder = scenario_folder()
     if folder is None:
         return []
-    return sorted(folder.glob("*.yaml")) + sorted((folder / "examples").glob("*.yaml"))
+    return [
+        *sorted(folder.glob("*.yaml")),
+        *sorted((folder / "examples").glob("*.yaml")),
+        *sorted((folder / "v1").glob("*.yaml")),
+    ]

@@ -22,7 +22,7 @@ ROOT = HERE.parent.parent
 
 #: Every shipped and test scenario of schema 1, relative to the repository root.
 SCENARIOS = (
-    "scenarios/budapest_2025.yaml",
+    "scenarios/v1/budapest_2025.yaml",
     "scenarios/examples/classroom_trade.yaml",
     "scenarios/examples/late_deal.yaml",
     "tests/scenarios/base.yaml",
@@ -34,17 +34,17 @@ RUNS: tuple[tuple[str, ...], ...] = ((), ("--seed", "1"), ("--seed", "7"), ("--s
 SWEEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "budapest_softness_seed0",
-        "scenarios/budapest_2025.yaml",
+        "scenarios/v1/budapest_2025.yaml",
         ("--over", "putin.softness=0:1:11", "--trials", "3000", "--seed", "0"),
     ),
     (
         "budapest_softness_seed3",
-        "scenarios/budapest_2025.yaml",
+        "scenarios/v1/budapest_2025.yaml",
         ("--over", "putin.softness=0:1:6", "--trials", "5000", "--seed", "3"),
     ),
     (
         "budapest_softness_patience",
-        "scenarios/budapest_2025.yaml",
+        "scenarios/v1/budapest_2025.yaml",
         (
             "--over",
             "putin.softness=0:1:4",
