@@ -7,10 +7,7 @@ from datetime import date
 
 import numpy as np
 
-from summitsim.outcomes import OUTCOMES
-
-#: Outcome kinds in the order of the drivers' codes (summit first: rules.pivotal_blame).
-OUTCOME_KINDS = OUTCOMES
+from summitsim.outcomes import Outcome
 
 
 @dataclass(frozen=True)
@@ -30,20 +27,25 @@ class Event:
 
 @dataclass(frozen=True)
 class Ending:
-    """How the talks ended: ``kind`` summit | cancelled | vetoed | deadline | no_deal;
-    ``side`` the side id that cancelled or vetoed; ``contact`` the deciding contact (0-based,
-    the file's last one for a deadline, T for the in-person round at the summit);
-    ``framework`` the agreed position per issue, or None; ``held`` whether the summit took
-    place (a summit, a summit without a deal, a veto of a deal made at the summit); ``who``
-    the actor id that vetoed (a principal or an approver), else None."""
+    """How the talks ended: ``outcome`` (written as ``kind``: summit | cancelled | vetoed |
+    deadline | no_deal); ``side`` the side id that cancelled or vetoed; ``contact`` the
+    deciding contact (0-based, the file's last one for a deadline, T for the in-person round
+    at the summit); ``framework`` the agreed position per issue, or None; ``held`` whether
+    the summit took place (a summit, a summit without a deal, a veto of a deal made at the
+    summit); ``who`` the actor id that vetoed (a principal or an approver), else None."""
 
-    kind: str
+    outcome: Outcome
     side: str | None
     date: date
     contact: int
     framework: dict[str, float] | None
     held: bool = False
     who: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """The outcome as the scenario files, the account and ``run --json`` write it."""
+        return self.outcome.word
 
 
 @dataclass

@@ -38,7 +38,7 @@ import mesa
 import numpy as np
 
 from summitsim import draws, rules
-from summitsim.account import OUTCOME_KINDS, ContactRecord, Ending, Event
+from summitsim.account import ContactRecord, Ending, Event
 from summitsim.agents import Negotiator, Principal
 from summitsim.arrays import (
     SIDE_FIELDS,
@@ -49,6 +49,7 @@ from summitsim.arrays import (
     side_offset,
     trial_inputs,
 )
+from summitsim.outcomes import Outcome
 from summitsim.scenario import Consequence, Scenario
 from summitsim.scenario.fields import NEGOTIATOR_FIELDS, PRINCIPAL_FIELDS
 from summitsim.summit_day import SummitDay
@@ -351,12 +352,12 @@ class SummitModel(SummitDay, mesa.Model):
             if not principal.approves(framework, error):
                 self._log(
                     self.today,
-                    "vetoed",
+                    Outcome.VETOED.word,
                     f"{principal.name} vetoes the framework "
                     f"(worth {principal.value(framework):.3f}, below the value of no "
                     f"summit {principal.reservation:.3f})",
                 )
-                self._decide("vetoed", j, self.today, t, framework, who=principal.actor_id)
+                self._decide(Outcome.VETOED, j, self.today, t, framework, who=principal.actor_id)
                 return
             self._log(
                 self.today,
@@ -364,7 +365,7 @@ class SummitModel(SummitDay, mesa.Model):
                 f"{principal.name} approves the framework (worth {principal.value(framework):.3f})",
             )
         if self._approvers_consent(t, framework):
-            self._decide("summit", None, self.setup.summit, t, framework)
+            self._decide(Outcome.SUMMIT, None, self.setup.summit, t, framework)
 
     def _review(self, t: int) -> None:
         reviewed = self.arrays.reviewed if self.trial.reviewed is None else self.trial.reviewed
@@ -377,12 +378,12 @@ class SummitModel(SummitDay, mesa.Model):
             if principal.cancels(offer, self._error(j, t, draws.REVIEW + j)):
                 self._log(
                     self.today,
-                    "cancelled",
+                    Outcome.CANCELLED.word,
                     f"{principal.name} cancels the summit: "
                     f"the other side's offer is worth {worth:.3f}, below its patience "
                     f"{principal.patience:.3f}",
                 )
-                self._decide("cancelled", j, self.today, t, None)
+                self._decide(Outcome.CANCELLED, j, self.today, t, None)
                 return
             self._log(
                 self.today,
@@ -402,7 +403,7 @@ class SummitModel(SummitDay, mesa.Model):
 
     def _decide(
         self,
-        kind: str,
+        outcome: Outcome,
         j: int | None,
         day: date,
         t: int,
@@ -412,31 +413,31 @@ class SummitModel(SummitDay, mesa.Model):
     ) -> None:
         side = None if j is None else self._side_id(j)
         self.outcome = Ending(
-            kind,
+            outcome,
             side,
             day,
             t,
             None if framework is None else dict(zip(self.setup.issue_ids, map(float, framework))),
-            held=held or kind == "summit",
+            held=held or outcome == Outcome.SUMMIT,
             who=who,
         )
         if self.talks_only:
             return
         texts = {
-            "summit": f"Summit held: {self.setup.title}",
-            "deadline": "No framework by the summit date: the summit is postponed",
-            "no_deal": f"Summit held without an agreement: {self.setup.title}",
+            Outcome.SUMMIT: f"Summit held: {self.setup.title}",
+            Outcome.DEADLINE: "No framework by the summit date: the summit is postponed",
+            Outcome.NO_DEAL: f"Summit held without an agreement: {self.setup.title}",
         }
-        if kind in texts:
-            self._log(day, kind, texts[kind])
-        self._settle_trust(day, kind, j)
+        if outcome in texts:
+            self._log(day, outcome.word, texts[outcome])
+        self._settle_trust(day, outcome, j)
         for consequence in self.setup.consequences:
             if self._applies(consequence):
                 when = consequence.on or day + timedelta(days=consequence.after_days)
                 self._log(max(when, self.today), "consequence", consequence.text)
 
-    def _settle_trust(self, day: date, kind: str, decider: int | None) -> None:
-        """Each principal that blames its negotiator after an outcome of ``kind`` decided
+    def _settle_trust(self, day: date, outcome: Outcome, decider: int | None) -> None:
+        """Each principal that blames its negotiator after ``outcome`` decided
         by side ``decider`` loses trust in it, and may sideline it: under ``always`` blame
         as :func:`rules.blames` says, under ``pivotal`` blame when the negotiator's
         hawkishness was pivotal (:func:`rules.pivotal_blame`, on a counterfactual run)."""
@@ -444,10 +445,12 @@ class SummitModel(SummitDay, mesa.Model):
             negotiator = self.negotiators[j]
             has_negotiator = bool(self.arrays.has_negotiator[j])
             if self.trial.sides[j].blame == PIVOTAL:
-                if not has_negotiator or kind == "summit" or not self._pivotal(day, j):
+                if not has_negotiator or outcome == Outcome.SUMMIT or not self._pivotal(day, j):
                     continue
             elif not rules.blames(
-                kind == "summit", kind == "cancelled" and j == decider, has_negotiator
+                outcome == Outcome.SUMMIT,
+                outcome == Outcome.CANCELLED and j == decider,
+                has_negotiator,
             ):
                 continue
             before = principal.trust
@@ -482,9 +485,7 @@ class SummitModel(SummitDay, mesa.Model):
             talks_only=True,
         ).run()
         assert self.outcome is not None
-        blamed = rules.pivotal_blame(
-            OUTCOME_KINDS.index(self.outcome.kind), OUTCOME_KINDS.index(faithful.kind), 0
-        )
+        blamed = rules.pivotal_blame(self.outcome.outcome, faithful.outcome, Outcome.SUMMIT)
         principal, negotiator = self.principals[j].name, self.negotiators[j].name
         if blamed:
             text = (
@@ -508,7 +509,7 @@ class SummitModel(SummitDay, mesa.Model):
         if consequence.when == "collapse":  # not held (design-schema2.md section 8)
             return not outcome.held
         if consequence.when == "failure":
-            return outcome.kind != "summit"
+            return outcome.outcome != Outcome.SUMMIT
         if consequence.when == "held":
             return outcome.held
         return consequence.when == outcome.kind and consequence.by in (None, outcome.side)

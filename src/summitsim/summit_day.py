@@ -15,6 +15,7 @@ import numpy as np
 
 from summitsim import draws, rules
 from summitsim.account import ContactRecord
+from summitsim.outcomes import Outcome
 
 
 class SummitDay:
@@ -29,12 +30,18 @@ class SummitDay:
             if not rules.approves(worth, self.noise[row, approver.slot], approver.reservation):
                 self._log(
                     self.today,
-                    "vetoed",
+                    Outcome.VETOED.word,
                     f"{approver.name} rejects the framework (worth {worth:.3f}, below "
                     f"its reservation {approver.reservation:.3f})",
                 )
                 self._decide(
-                    "vetoed", approver.side, self.today, row, framework, held, approver.actor_id
+                    Outcome.VETOED,
+                    approver.side,
+                    self.today,
+                    row,
+                    framework,
+                    held,
+                    approver.actor_id,
                 )
                 return False
             self._log(
@@ -50,7 +57,7 @@ class SummitDay:
         if self.arrays.summit_round:
             self._meet_without_deal()
         else:
-            self._decide("deadline", None, self.setup.summit, self.arrays.contacts - 1, None)
+            self._decide(Outcome.DEADLINE, None, self.setup.summit, self.arrays.contacts - 1, None)
 
     def _meet_without_deal(self) -> None:
         row = self.arrays.contacts  # the summit's noise row
@@ -73,7 +80,7 @@ class SummitDay:
                     "meeting",
                     f"{principal.name} does not attend a summit without a deal: {reason}",
                 )
-                self._decide("deadline", None, self.setup.summit, row - 1, None)
+                self._decide(Outcome.DEADLINE, None, self.setup.summit, row - 1, None)
                 return
             self._log(
                 self.today,
@@ -112,6 +119,6 @@ class SummitDay:
                     f"{self.principals[proposer].name} in person",
                 )
                 if self._approvers_consent(row, offer, held=True):
-                    self._decide("summit", None, self.setup.summit, row, offer, held=True)
+                    self._decide(Outcome.SUMMIT, None, self.setup.summit, row, offer, held=True)
                 return
-        self._decide("no_deal", None, self.setup.summit, row, None, held=True)
+        self._decide(Outcome.NO_DEAL, None, self.setup.summit, row, None, held=True)
