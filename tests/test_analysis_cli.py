@@ -209,6 +209,11 @@ def test_sobol_writes_indices_samples_figure_and_manifest(runs, out):
     assert (manifest["seed"], manifest["samples"], manifest["trials"]) == (3, 32, 5)
     assert manifest["total_trials"] == 32 * 4 * 5
     assert "sensitivity" in runs["sobol"].err  # the progress bar
+    # and the speed, as the manifest has it
+    speed = f"{32 * 4 * 5:,} trials in "
+    assert speed in runs["sobol"].err and f"({manifest['trials_per_second']:,} trials/s)" in (
+        runs["sobol"].err
+    )
 
 
 def test_morris_and_oat(runs, out):

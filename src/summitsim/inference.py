@@ -133,7 +133,7 @@ def parse_change(scenario: Scenario, text: str) -> Change:
     try:
         with_values(scenario, values)
     except ScenarioError as error:
-        raise ScenarioError(f"{text}: {error}", field="--whatif") from None
+        raise ScenarioError(f"{text}: {error.message}", field="--whatif") from None
     return Change(values)
 
 

@@ -16,7 +16,7 @@ from summitsim.figures import palette
 #: At most this many parameters in the figure (every one is in posterior.csv).
 SHOWN = 6
 #: At most this many dots per cloud: more add ink, not information.
-DOTS = 3000
+DOTS = 2000
 BINS = 30
 
 
@@ -44,7 +44,7 @@ def corner_figure(
     x parameters) for the parameters ``names`` (the columns' names)."""
     columns = shown_parameters(prior, posterior)
     n = len(columns)
-    size = max(2.2 * n, 4.5)
+    size = max(1.9 * n, 4.5)
     figure = Figure(figsize=(size, size + 0.9))
     axes = figure.subplots(n, n, squeeze=False)
     prior_dots = prior[:DOTS]
@@ -83,7 +83,12 @@ def corner_figure(
             else:
                 lows = _limits(prior[:, i], posterior[:, i])
                 axis.scatter(
-                    prior_dots[:, j], prior_dots[:, i], s=2, color=palette.BACKDROP, marker="."
+                    prior_dots[:, j],
+                    prior_dots[:, i],
+                    s=2,
+                    color=palette.BACKDROP,
+                    marker=".",
+                    rasterized=True,
                 )
                 axis.scatter(
                     posterior_dots[:, j],
@@ -93,6 +98,7 @@ def corner_figure(
                     marker="o",
                     linewidths=0,
                     alpha=0.5,
+                    rasterized=True,
                 )
                 axis.set_xlim(low, high)
                 axis.set_ylim(*lows)
