@@ -27,12 +27,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numba import njit
 
 from summitsim import draws
 from summitsim.analysis import wilson_interval
 from summitsim.arrays import ScenarioArrays, compile_scenario, path_offset
 from summitsim.compilation import COMPILING_NOTICE, noticing_compilation
 from summitsim.factors import progress_bar
+from summitsim.fingerprint import key_numba_cache
 from summitsim.moves import protocol_of
 from summitsim.observation import Setting, Target, match, observe, target_of
 from summitsim.outcomes import SUMMIT
@@ -41,6 +43,8 @@ from summitsim.scenario.overrides import with_values
 from summitsim.scenario.paths import parse_assignment, resolve
 from summitsim.scenario.schema import Scenario
 from summitsim.sweep import BLOCK_TRIALS, MAX_TOTAL_TRIALS
+
+key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 #: Fewer kept trials than this and the command warns: the posterior is then rough.
 FEW_KEPT = 100
@@ -215,13 +219,14 @@ class Moments:
     def empty(cls, columns: int) -> Moments:
         return cls(0, np.zeros(columns), np.zeros(columns))
 
-    def add(self, values: np.ndarray) -> None:
-        """Merge the rows of ``values`` (rows x columns)."""
-        n = values.shape[0]
+    def add(self, values: np.ndarray, rows: np.ndarray | None = None) -> None:
+        """Merge the rows ``rows`` (default all) of ``values`` (rows x columns)."""
+        rows = np.arange(values.shape[0]) if rows is None else rows
+        n = rows.shape[0]
         if n == 0:
             return
-        mean = values.mean(axis=0)
-        m2 = ((values - mean) ** 2).sum(axis=0)
+        mean, m2 = np.empty(values.shape[1]), np.empty(values.shape[1])
+        _block_moments(values, rows.astype(np.int64), mean, m2)
         total = self.count + n
         delta = mean - self.mean
         self.mean = self.mean + delta * (n / total)
@@ -233,6 +238,23 @@ class Moments:
         if self.count < 2:
             return np.full(self.mean.shape, math.nan)
         return np.sqrt(self.m2 / (self.count - 1))
+
+
+@njit(cache=True, error_model="numpy")
+def _block_moments(values: np.ndarray, rows: np.ndarray, mean: np.ndarray, m2: np.ndarray) -> None:
+    """Mean and sum of squared deviations of each column of ``values[rows]`` (two passes
+    along the rows, without the copy ``values[rows]`` would make)."""
+    columns = values.shape[1]
+    mean[:] = 0.0
+    m2[:] = 0.0
+    for i in rows:
+        for k in range(columns):
+            mean[k] += values[i, k]
+    for k in range(columns):
+        mean[k] /= rows.shape[0]
+    for i in rows:
+        for k in range(columns):
+            m2[k] += (values[i, k] - mean[k]) ** 2
 
 
 @dataclass
@@ -346,7 +368,8 @@ class _Sample:
     """The first ``limit`` rows offered, in the order offered."""
 
     def __init__(self, limit: int, columns: int) -> None:
-        self.limit, self.columns, self.parts, self.size = limit, columns, [], 0
+        self.limit, self.columns, self.size = limit, columns, 0
+        self.parts: list[np.ndarray] = []
 
     def offer(self, rows: np.ndarray) -> None:
         if self.size < self.limit:
@@ -390,11 +413,12 @@ def infer(
             key = draws.block_key(seed, 0, b)
             found = observe(setting, key, np.arange(size, dtype=np.int64), free_index)
             kept = match(target, found.outcome, found.side, found.day, found.sidelined)
+            ids = np.flatnonzero(kept).astype(np.int64)
             prior_moments.add(found.drawn)
             prior.offer(found.drawn)
-            posterior_moments.add(found.drawn[kept])
-            posterior.offer(found.drawn[kept])
-            ids = np.flatnonzero(kept).astype(np.int64)
+            posterior_moments.add(found.drawn, ids)
+            if posterior.size < posterior.limit:
+                posterior.offer(found.drawn[ids[: posterior.limit - posterior.size]])
             bar.total += ids.shape[0] * len(settings)
             for c, changed in enumerate(settings):
                 again = observe(changed, key, ids, free_index[:0])
