@@ -45,15 +45,22 @@ def corner_figure(
     columns = shown_parameters(prior, posterior)
     n = len(columns)
     size = max(1.9 * n, 4.5)
-    figure = Figure(figsize=(size, size + 0.9))
-    axes = figure.subplots(n, n, squeeze=False)
+    height = size + 1.4  # the title above, the legend below
+    figure = Figure(figsize=(size, height))
+    grid = figure.add_gridspec(
+        n, n, left=0.8 / size, right=1 - 0.15 / size, bottom=1.1 / height, top=1 - 0.75 / height
+    )
+    grid.update(wspace=0.08, hspace=0.08)
+    # the lower triangle only: the upper one would repeat it (and costs time to draw)
+    axes = [
+        [figure.add_subplot(grid[r, c]) if c <= r else None for c in range(n)] for r in range(n)
+    ]
     prior_dots = prior[:DOTS]
     posterior_dots = posterior[:DOTS]
     for row, i in enumerate(columns):
         for col, j in enumerate(columns):
             axis = axes[row][col]
-            if col > row:
-                axis.set_visible(False)
+            if axis is None:
                 continue
             low, high = _limits(prior[:, j], posterior[:, j])
             if row == col:
@@ -111,10 +118,11 @@ def corner_figure(
             else:
                 axis.set_xticklabels([])
             axis.tick_params(labelsize=6)
-    handles, labels = axes[0][0].get_legend_handles_labels()
+    first = axes[0][0]
+    assert first is not None
+    handles, labels = first.get_legend_handles_labels()
     figure.legend(handles, labels, loc="lower center", ncol=1, fontsize=8, frameon=False)
     figure.suptitle(f"{title}: prior against posterior\n{caption}", fontsize=9)
-    figure.tight_layout(rect=(0, 0.07, 1, 0.95))
     return figure
 
 
