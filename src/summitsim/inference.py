@@ -455,7 +455,8 @@ def _warm_up(
     on one trial, saying so on a cache miss; returns the seconds it took."""
     started = time.perf_counter()
     with noticing_compilation(lambda: notice(COMPILING_NOTICE) if notice else None):
-        observe(setting, np.zeros(2, dtype=np.uint64), np.zeros(1, np.int64), free_index)
+        found = observe(setting, np.zeros(2, dtype=np.uint64), np.zeros(1, np.int64), free_index)
+        Moments.empty(free_index.shape[0]).add(found.drawn)
     return time.perf_counter() - started
 
 
@@ -469,11 +470,11 @@ def inference_text(title: str, result: Inference) -> str:
         f"{result.acceptance_rate:.4g})",
     ]
     width = max([len(p.name) for p in result.parameters] + [9])
-    head = f"{'':>{width}}  {'prior mean':>10}  {'90% interval':>18}  "
+    head = f"{'':>{width}}  {'prior mean':>10}  {'median':>8}  {'90% interval':>18}  "
     lines.append(head + f"{'posterior mean':>14}  {'median':>8}  {'90% interval':>18}")
     for row in result.summary_rows():
         lines.append(
-            f"{row['path']:>{width}}  {row['prior_mean']:>10.4f}  "
+            f"{row['path']:>{width}}  {row['prior_mean']:>10.4f}  {row['prior_median']:>8.4f}  "
             f"{_interval(row['prior_q05'], row['prior_q95']):>18}  "
             f"{row['posterior_mean']:>14.4f}  {row['posterior_median']:>8.4f}  "
             f"{_interval(row['posterior_q05'], row['posterior_q95']):>18}"
