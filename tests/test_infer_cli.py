@@ -29,7 +29,7 @@ def _table(path: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("infer")
-    args = ["infer", THRESHOLD, "--trials", "50000", "--seed", "3"]
+    args = ["infer", THRESHOLD, "--trials", "5000", "--seed", "3"]
     result = summitsim(*args, "--whatif", "alice.patience=0.1", "--out", out)
     return result, out
 
@@ -42,7 +42,7 @@ def test_infer_prints_the_posterior_and_the_counterfactual(run):
         "Two contacts and a threshold: what the observed outcome says (cancelled by a on "
         "2030-01-04)"
     )
-    assert lines[1].startswith("50,000 trials from seed 3, drawn from the uncertainty: block; ")
+    assert lines[1].startswith("5,000 trials from seed 3, drawn from the uncertainty: block; ")
     assert lines[3].split()[0] == "bob.softness"
     assert "What if alice.patience = 0.1? " in result.out
     assert lines[-1].startswith(f"Written: {out}/posterior.csv, ")
@@ -59,17 +59,18 @@ def test_infer_writes_the_contract_files(run):
     for column in ("posterior_sd", "posterior_median", "posterior_q05", "posterior_q95"):
         assert column in rows[0]
     kept = int(rows[0]["kept"])
-    assert float(rows[0]["acceptance_rate"]) == kept / 50_000
-    assert abs(float(rows[0]["posterior_mean"]) - 0.225) < 0.01
+    assert float(rows[0]["acceptance_rate"]) == kept / 5000
+    # uniform on [0, 0.45]: the mean's sd is 0.45 / sqrt(12 kept), under 0.003
+    assert abs(float(rows[0]["posterior_mean"]) - 0.225) < 0.015
     samples = _table(out / "samples.csv")
     assert list(samples[0]) == ["bob.softness", "bob.trust"] and len(samples) == kept
     assert max(float(row["bob.softness"]) for row in samples) < 0.45
     assert (out / "posterior.png").read_bytes().startswith(PNG_SIGNATURE)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert (manifest["command"], manifest["seed"], manifest["trials"]) == ("infer", 3, 50_000)
-    assert manifest["kept"] == kept and manifest["acceptance_rate"] == kept / 50_000
+    assert (manifest["command"], manifest["seed"], manifest["trials"]) == ("infer", 3, 5000)
+    assert manifest["kept"] == kept and manifest["acceptance_rate"] == kept / 5000
     assert len(manifest["model_sha256"]) == 64
-    assert manifest["trials_per_second"] > 0 and manifest["total_trials"] == 50_000 + kept
+    assert manifest["trials_per_second"] > 0 and manifest["total_trials"] == 5000 + kept
     assert manifest["whatif"][0]["change"] == {"alice.patience": 0.1}
     assert manifest["command_line"].endswith("--whatif alice.patience=0.1 --out " + str(out))
 
@@ -128,6 +129,7 @@ def test_bad_input_is_one_clear_line_and_nothing_runs(tmp_path, args, message):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_the_same_files_on_one_thread_and_on_two(tmp_path):
     # a noisy schema 2 case with approvers, pivotal blame and a contact held by chance,
     # conditioned on a veto by the US (about 2% of its trials)

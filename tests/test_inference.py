@@ -42,6 +42,7 @@ def cancelled():
     return infer(load_scenario(THRESHOLD), 200_000, 1, progress=False)
 
 
+@pytest.mark.slow
 def test_the_posterior_below_a_threshold_is_uniform_on_zero_to_it(cancelled):
     softness = cancelled.posterior[:, 0]
     kept = cancelled.kept
@@ -61,11 +62,13 @@ def test_the_posterior_below_a_threshold_is_uniform_on_zero_to_it(cancelled):
     assert row["acceptance_rate"] == kept / 200_000
 
 
+@pytest.mark.slow
 def test_a_parameter_the_outcome_does_not_see_keeps_its_prior(cancelled):
     trust = cancelled.posterior[:, 1]
     assert stats.kstest(trust, stats.uniform(0, 1).cdf).pvalue > 1e-3
 
 
+@pytest.mark.slow
 def test_the_posterior_above_the_threshold_is_uniform_on_it_to_one():
     result = infer(threshold(outcome="summit"), 100_000, 2, progress=False)
     softness = result.posterior[:, 0]
@@ -91,18 +94,17 @@ def test_the_posterior_above_the_threshold_is_uniform_on_it_to_one():
 )
 def test_each_line_of_observed_must_match(observed, expected):
     scenario = threshold(**observed)
-    found = infer(scenario, 20_000, 4, progress=False)
+    found = infer(scenario, 5000, 4, progress=False)
     arrays = compile_scenario(scenario)
-    counts = count(arrays, 20_000, draws.block_key(4, 0, 0))
+    counts = count(arrays, 5000, draws.block_key(4, 0, 0))
     wanted = {
         "all cancellations": counts[Count.CANCELLED_A],
         "all summits": counts[Count.SUMMIT],
     }.get(expected, expected)
     assert found.kept == wanted
     if wanted:
-        assert found.kept == pytest.approx(
-            20_000 * (S_STAR if "cancel" in expected else 0.55), rel=0.05
-        )
+        share = S_STAR if "cancel" in expected else 1 - S_STAR
+        assert found.kept == pytest.approx(5000 * share, rel=0.08)
 
 
 def test_the_sidelined_set_is_matched_exactly_and_only_when_written():
@@ -177,6 +179,7 @@ def test_the_drawn_values_are_the_trials_own():
         assert found.drawn[row].tolist() == params[index].tolist()
 
 
+@pytest.mark.slow
 def test_a_change_reruns_the_kept_trials_with_their_own_draws(cancelled):
     scenario = load_scenario(THRESHOLD)
     changes = [

@@ -108,6 +108,7 @@ def test_benchmark_table_comes_from_benchmark_json():
 BUDAPEST_FILE = "scenarios/budapest_2025.yaml"
 
 
+@pytest.mark.slow
 def test_infer_example_is_current(tmp_path):
     args = ["scenarios/cases/anchorage_2025.yaml", "--trials", "100000"]
     out = run(
