@@ -16,7 +16,7 @@ from repository import ROOT
 
 ONE_LEVER = "tests/scenarios/one_lever.yaml"
 LOGROLL = "tests/scenarios/logroll.yaml"
-ANALYSIS = ("whatif", "sensitivity", "discover", "baselines")
+ANALYSIS = ("infer", "whatif", "sensitivity", "discover", "baselines")
 FACTOR = ["--factor", "putin.softness=0:1", "--factor", "putin.trust=0:1"]
 
 BAD = {
