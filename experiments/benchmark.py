@@ -15,7 +15,8 @@ All figures come from one run of this script, so ratios compare like with like:
   its package cache and compiles bytecode, then numba compiles the kernel), with an empty
   numba cache, and warm; and the kernel's compile time from the cold run's manifest;
 * the Dask overhead against threads and the peak memory of 10^7 and 10^8 trials
-  (``benchmark_memory.py``).
+  (``benchmark_memory.py``);
+* ``summitsim infer`` on Budapest with 10^7 prior draws, warm, process start included.
 
 Usage: ``uv run python experiments/benchmark.py [--quick]``.
 """
@@ -224,6 +225,17 @@ def cluster_figures(quick: bool) -> dict[str, object]:
     return {"dask": overhead, "peak_memory_mib": memory}
 
 
+def infer_seconds(trials: int, scenario: Path = SCENARIO) -> float:
+    """Wall seconds of ``summitsim infer SCENARIO --trials N`` (the scenario needs an
+    ``observed:`` block), warm: a first small run loads or compiles the kernel."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [CLI, "infer", str(scenario), "--quiet", "--out", folder]
+        subprocess.run([*command, "--trials", "1000"], check=True, capture_output=True)
+        started = time.perf_counter()
+        subprocess.run([*command, "--trials", str(trials)], check=True, capture_output=True)
+        return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test")
@@ -258,6 +270,7 @@ def main() -> None:
         "first_command_seconds": first_command(),
         "load_average_at_start": load,
         **cluster_figures(quick),
+        "infer_1e7_seconds": round(infer_seconds(10**6 if quick else 10**7), 2),
         "command": "uv run python experiments/benchmark.py" + (" --quick" if quick else ""),
     }
     from summitsim.atomic import write_text

@@ -16,7 +16,7 @@ from repository import ROOT
 
 ONE_LEVER = "tests/scenarios/one_lever.yaml"
 LOGROLL = "tests/scenarios/logroll.yaml"
-ANALYSIS = ("whatif", "sensitivity", "discover", "baselines")
+ANALYSIS = ("infer", "whatif", "sensitivity", "discover", "baselines")
 FACTOR = ["--factor", "putin.softness=0:1", "--factor", "putin.trust=0:1"]
 
 BAD = {
@@ -209,6 +209,11 @@ def test_sobol_writes_indices_samples_figure_and_manifest(runs, out):
     assert (manifest["seed"], manifest["samples"], manifest["trials"]) == (3, 32, 5)
     assert manifest["total_trials"] == 32 * 4 * 5
     assert "sensitivity" in runs["sobol"].err  # the progress bar
+    # and the speed, as the manifest has it
+    speed = f"{32 * 4 * 5:,} trials in "
+    assert speed in runs["sobol"].err and f"({manifest['trials_per_second']:,} trials/s)" in (
+        runs["sobol"].err
+    )
 
 
 def test_morris_and_oat(runs, out):

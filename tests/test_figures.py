@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from summitsim.analysis import TippingPoint
-from summitsim.figures import discovery, palette, panels, run, sensitivity, sweep
+from summitsim.figures import discovery, inference, palette, panels, run, sensitivity, sweep
 from summitsim.figures.save import figure_png, save_figure
 from summitsim.model import SummitModel
 from summitsim.outcomes import Outcome
@@ -113,6 +113,12 @@ def curve() -> panels.Curve:
     return panels.Curve("putin.softness", "softness", values, p, p - 0.1, p + 0.1, 500)
 
 
+def corner(title: str, columns: int = 3) -> Figure:
+    draws = np.random.default_rng(0).random((400, columns))
+    names = [f"p{k}" for k in range(columns)]
+    return inference.corner_figure(title, names, draws, draws[draws[:, 0] < 0.4], "caption")
+
+
 #: Every figure family, built from a scenario or from numbers made up for the figure.
 FIGURES = {
     "run, cancelled": lambda: run.run_figure(finished(CANCELLED)),
@@ -138,6 +144,10 @@ FIGURES = {
     "sobol": lambda: indices("t", "sobol"),
     "morris": lambda: indices("t", "morris"),
     "tradeoff": lambda: tradeoff("t"),
+    "corner": lambda: corner("t"),
+    "corner, nothing kept": lambda: inference.corner_figure(
+        "t", ["a", "b"], np.random.default_rng(1).random((50, 2)), np.zeros((0, 2)), "none"
+    ),
 }
 
 
@@ -214,10 +224,11 @@ def test_the_roles_are_the_okabe_ito_colours() -> None:
         lambda: indices(DOLLARS, "sobol"),
         lambda: indices(DOLLARS, "morris"),
         lambda: tradeoff(DOLLARS),
+        lambda: corner(DOLLARS),
         lambda: sweep.sweep_figure(DOLLARS, ["x"], [np.linspace(0, 1, 5)], summary(5, True)),
         lambda: sweep.sweep_figure(DOLLARS, ["x", "y"], *heat_summary()),
     ],
-    ids=["tornado", "sobol", "morris", "tradeoff", "sweep curve", "sweep heat map"],
+    ids=["tornado", "sobol", "morris", "tradeoff", "corner", "sweep curve", "sweep heat map"],
 )
 def test_every_figure_draws_dollars_literally(build, tmp_path: Path) -> None:
     figure = build()
@@ -304,3 +315,13 @@ def test_the_utility_space_panel_says_held_without_agreement_and_who_vetoed() ->
     vetoed = panels.utility_space_figure(finished(APPROVER_VETO))
     legend = [t.get_text() for t in vetoed.legends[0].texts]
     assert "framework, vetoed by the Verkhovna Rada (b)" in legend
+
+
+def test_the_corner_shows_the_parameters_the_observation_moves_most() -> None:
+    rng = np.random.default_rng(2)
+    prior = rng.random((2000, 9))
+    posterior = prior[(prior[:, 7] < 0.2) & (prior[:, 2] > 0.5)]
+    shown = inference.shown_parameters(prior, posterior, limit=2)
+    assert shown == [2, 7]
+    figure = corner("t", 8)
+    assert len(figure.axes) == 6 * 7 // 2  # six of eight, the lower triangle

@@ -112,6 +112,16 @@ BUDAPEST_FILE = BUDAPEST_V1
 
 
 @pytest.mark.slow
+def test_infer_example_is_current(tmp_path):
+    args = ["scenarios/cases/anchorage_2025.yaml", "--trials", "100000"]
+    out = run(
+        "infer", *args, "--whatif", "putin.reservation=0.5", "--quiet", "--out", str(tmp_path)
+    )
+    assert _without_written_line(block_after("infer-output")) == _without_written_line(out)
+    assert "`uv run summitsim infer " + " ".join(args[:1]) in README
+
+
+@pytest.mark.slow
 def test_whatif_example_is_current():
     out = run("whatif", BUDAPEST_FILE, "--lever", "putin.softness", "--quiet")
     assert block_after("whatif-output") == out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import numpy as np
 from numba.core import event
@@ -42,3 +43,9 @@ def warm_up(arrays: ScenarioArrays, on_compile: Callable[[], None], parallel: bo
     with event.install_listener("numba:compile", _FirstCompile(on_compile)):
         count(arrays, 1, np.zeros(2, dtype=np.uint64), parallel)
     return time.perf_counter() - started
+
+
+def noticing_compilation(notice: Callable[[], None]) -> AbstractContextManager[object]:
+    """Within it, ``notice()`` is called once if numba starts compiling (a cache miss):
+    for the other kernels' warm-ups, as :func:`warm_up` is for the counting kernel."""
+    return event.install_listener("numba:compile", _FirstCompile(notice))

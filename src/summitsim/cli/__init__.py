@@ -1,7 +1,7 @@
 """The command line (design.md section 4): the ``summitsim`` parser and the entry point;
 each family of commands in a room of its own (:mod:`summitsim.cli.run`: run, validate,
 check; :mod:`summitsim.cli.sweep`; :mod:`summitsim.cli.demo`; :mod:`summitsim.cli.analysis`:
-whatif, sensitivity, discover, baselines; :mod:`summitsim.cli.backtest`).
+infer, whatif, sensitivity, discover, baselines; :mod:`summitsim.cli.backtest`).
 
 Exit status: 0 success, 1 a ``check`` that failed, 2 bad input (a scenario, a flag, a
 parameter path, a file that cannot be written), always with one clear message on stderr and
@@ -58,6 +58,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": run.command_check,
     "sweep": sweep.command_sweep,
     "demo": demo.command_demo,
+    "infer": analysis.command_infer,
     "whatif": analysis.command_whatif,
     "sensitivity": analysis.command_sensitivity,
     "discover": analysis.command_discover,

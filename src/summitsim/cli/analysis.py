@@ -1,13 +1,17 @@
-"""The analysis commands (design-schema2.md section 11): ``whatif``, ``sensitivity``,
-``discover`` and ``baselines``: their flags, default output folders and what they print.
-The analyses are :mod:`summitsim.whatif`, :mod:`summitsim.global_sensitivity`,
-:mod:`summitsim.discovery` and :mod:`summitsim.baseline_report`; the files they write
-:mod:`summitsim.outputs.analysis`."""
+"""The analysis commands (design-schema2.md section 11): ``infer``, ``whatif``,
+``sensitivity``, ``discover`` and ``baselines``: their flags, default output folders and
+what they print. The analyses are :mod:`summitsim.inference`, :mod:`summitsim.whatif`,
+:mod:`summitsim.global_sensitivity`, :mod:`summitsim.discovery` and
+:mod:`summitsim.baseline_report`; the files they write :mod:`summitsim.outputs.inference`
+and :mod:`summitsim.outputs.analysis`. ``infer`` and ``sensitivity`` say on stderr how
+many trials they ran per second (the progress bar's stream, silenced with it)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
+import sys
 from pathlib import Path
 
 from summitsim.cli.flags import positive_int, seed, share, whole_number
@@ -15,8 +19,31 @@ from summitsim.scenario import load_scenario
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    """The ``whatif``, ``sensitivity``, ``discover`` and ``baselines`` subcommands."""
+    """The ``infer``, ``whatif``, ``sensitivity``, ``discover`` and ``baselines``
+    subcommands."""
     factor_help = "a factor and its range, e.g. putin.softness=0:1 (once per factor)"
+    infer = commands.add_parser(
+        "infer",
+        help="what the observed outcome says about the uncertain inputs (ABC)",
+        description="Approximate Bayesian computation by exact matching: trials drawn from "
+        "the uncertainty: block (the prior) are kept when they reproduce every line of "
+        "observed:; the kept draws are the posterior.",
+    )
+    infer.add_argument("file", metavar="FILE")
+    infer.add_argument(
+        "--trials", type=positive_int, default=1_000_000, help="prior draws (default 1000000)"
+    )
+    infer.add_argument("--seed", type=seed, default=0)
+    infer.add_argument(
+        "--whatif",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="re-run the kept trials with PATH set to VALUE (once per counterfactual; "
+        "PATH=VALUE,PATH=VALUE changes several paths in one)",
+    )
+    infer.add_argument("--out", metavar="DIR", help="output folder (default results/<name>/infer)")
+    infer.add_argument("--quiet", action="store_true", help="no progress bar, no speed line")
     whatif = commands.add_parser(
         "whatif", help="the value of one lever at which P(summit) reaches a target"
     )
@@ -81,6 +108,42 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     baselines.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def _say(text: str, enabled: bool = True) -> None:
+    """One line on stderr, where the progress bar goes."""
+    if enabled:
+        print(text, file=sys.stderr, flush=True)
+
+
+def command_infer(args: argparse.Namespace) -> int:
+    """``summitsim infer``: the posterior of the uncertain inputs given ``observed:``;
+    every flag is checked before anything runs."""
+    from summitsim.inference import FEW_KEPT, check_inputs, infer, inference_text, parse_change
+    from summitsim.outputs.inference import inference_files
+    from summitsim.terminal_text import printable
+
+    scenario = load_scenario(args.file)
+    check_inputs(scenario, args.trials)
+    changes = [parse_change(scenario, text) for text in args.whatif]
+    folder = Path(args.out) if args.out else Path("results") / scenario.name / "infer"
+    loud = not args.quiet
+    result = infer(scenario, args.trials, args.seed, changes, loud, lambda text: _say(text, loud))
+    if result.kept < FEW_KEPT:
+        _say(
+            f"summitsim infer: warning: only {result.kept} of {result.trials:,} trials "
+            f"reproduce what happened (fewer than {FEW_KEPT}): the posterior is rough; run "
+            "more --trials or widen the prior"
+        )
+    written = inference_files(result, scenario, args.file, folder, shlex.join(sys.argv))
+    _say(
+        f"{result.computed_trials:,} trials in {result.simulation_s:.2f} s "
+        f"({result.trials_per_second:,.0f} trials/s)",
+        loud,
+    )
+    print(inference_text(printable(scenario.title), result))
+    print("Written: " + ", ".join(str(path) for path in written.values()))
+    return 0
+
+
 def command_whatif(args: argparse.Namespace) -> int:
     """``summitsim whatif``: the lever value where P(summit) reaches the target."""
     scenario = load_scenario(args.file)
@@ -110,6 +173,11 @@ def command_sensitivity(args: argparse.Namespace) -> int:
         scenario, args.method, factors, args.samples, args.trials, args.seed, not args.quiet
     )
     written = sensitivity_files(result, scenario, args.file, folder)
+    rate = result.computed_trials / max(result.elapsed_s, 1e-9)
+    _say(
+        f"{result.computed_trials:,} trials in {result.elapsed_s:.2f} s ({rate:,.0f} trials/s)",
+        not args.quiet,
+    )
     print(
         f"{printable(scenario.title)}: {args.method} sensitivity of P(summit) and P(held), "
         f"{len(factors)} factors, {len(result.points)} points x {args.trials:,} trials "
