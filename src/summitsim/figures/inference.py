@@ -64,7 +64,9 @@ def corner_figure(
                 continue
             low, high = _limits(prior[:, j], posterior[:, j])
             if row == col:
-                edges = np.linspace(low, high, BINS + 1)
+                edges = np.linspace(
+                    low, high, BINS + 1
+                ).tolist()  # matplotlib types bins as a sequence
                 axis.hist(
                     prior[:, j],
                     bins=edges,
