@@ -262,11 +262,11 @@ def posterior_part() -> str:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(_cell(r[k]) for k in head) + " |" for r in rows]
         manifest = _json(folder / name / "manifest.json")
+        # counts with thousands separators, the rate to four figures, the seed as typed
+        shapes = {"trials": ",", "kept": ",", "acceptance_rate": ".4g", "seed": "d"}
         facts = ", ".join(
-            f"{key.replace('_', ' ')} {manifest[key]:,}"
-            if isinstance(manifest[key], int)
-            else f"{key.replace('_', ' ')} {manifest[key]:.4g}"
-            for key in ("trials", "kept", "acceptance_rate", "seed")
+            f"{key.replace('_', ' ')} {manifest[key]:{shape}}"
+            for key, shape in shapes.items()
             if isinstance(manifest.get(key), int | float)
         )
         parts.append(
