@@ -13,7 +13,10 @@ Each section follows a marker comment (``<!-- name -->``) and is rewritten whole
   (written by ``sensitivity.py``);
 * ``benchmark``: the table of ``results/benchmark.json`` (written by ``benchmark.py``);
 * ``backtest``: the per-case and overall scores of ``results/backtest/`` (written by
-  ``backtest.py``).
+  ``backtest.py``);
+* ``data-say``: the Sobol' and Morris indices, PRIM boxes, what-if thresholds, baselines
+  (and posterior, where one was written) of ``results/budapest_2025_schema2/analysis/``
+  (written by ``budapest_analysis.py``; the text is built in ``readme_data_say.py``).
 
 ``tests/test_readme.py`` checks that the README still says what these sources say.
 Usage: ``uv run python experiments/update_readme.py [SECTION ...]`` (no section: all).
@@ -28,6 +31,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from readme_data_say import data_say_section
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -297,6 +302,7 @@ def main() -> None:
         "results": results_section,
         "sensitivity": sensitivity_section,
         "backtest": backtest_section,
+        "data-say": data_say_section,
     }
     if (ROOT / "results" / "benchmark.json").exists():
         sections["benchmark"] = benchmark_section

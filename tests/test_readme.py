@@ -201,3 +201,26 @@ def test_scored_against_history_is_what_results_backtest_says():
     match = re.search(r"<!-- backtest -->\n(.*?)<!-- /backtest -->", README, re.S)
     assert match, "no <!-- backtest --> section in the README"
     assert match.group(1) == backtest_section()
+
+
+def test_what_the_data_say_is_what_the_analysis_results_say():
+    match = re.search(r"<!-- data-say -->\n(.*?)<!-- /data-say -->", README, re.S)
+    assert match, "no <!-- data-say --> section in the README"
+    assert match.group(1) == _update_readme_section("data_say_section")
+    analysis = RESULTS / "budapest_2025_schema2" / "analysis"
+    assert (analysis / "sobol" / "sobol.png").exists()
+    assert any((analysis / "discover").glob("*/tradeoff.png"))
+    # the section stands between the robustness section and the backtest, as a section
+    robustness, data_say = README.index("<!-- robustness -->"), README.index("<!-- data-say -->")
+    assert robustness < data_say < README.index("## Scored against history")
+    assert "\n## What the data say about Budapest\n" in README[robustness:data_say]
+
+
+def test_the_data_say_prose_types_no_number():
+    """The prose around the generated block carries no number of its own: each is read
+    from the results files inside the block (paths and file names aside)."""
+    start = README.index("\n## What the data say about Budapest\n")
+    end = README.index("\n## ", start + 1)
+    prose = re.sub(r"<!-- data-say -->.*?<!-- /data-say -->", "", README[start:end], flags=re.S)
+    prose = re.sub(r"`[^`]*`", "", prose)  # paths and commands
+    assert not re.findall(r"\d", prose), "a number typed into the data-say prose"
