@@ -66,6 +66,9 @@ WHATIF_TRIALS, BASELINE_TRIALS = 20_000, 100_000
 INFER_TRIALS = 2_000_000
 #: The prior the second posterior puts on Putin's softness: the whole field.
 WIDE_SOFTNESS = {"uniform": [0.0, 1.0]}
+# the counterfactuals asked under the posterior: a soft Moscow, and a soft Moscow with a
+# Kyiv ready to give up more land (the two numbers the Sobol' indices find decisive)
+POSTERIOR_WHATIFS = ("putin.softness=0.8", "putin.softness=0.8,kyiv.reservation=0.3")
 
 #: Every command run, as typed at the repository root, for ``commands.json``.
 COMMANDS: list[str] = []
@@ -127,21 +130,26 @@ def infer_available() -> bool:
 
 VARIANT_HEADER = """\
 # Derived from {source} by experiments/budapest_analysis.py, not
-# written by hand: the file as loaded, with one change, the prior on Putin's softness
+# written by hand: the file as loaded, with two changes. The prior on Putin's softness is
 # widened to the whole field:
 #   uncertainty: putin.softness: {wide}   (the file's: {written})
 # so that `summitsim infer` asks what the observed week says about Moscow's opening with
-# no opinion put in beforehand. The file's comments (its reasons and sources) are in
-# {source}; every value here is that file's.
+# no opinion put in beforehand; and the observed: block keeps the cancellation by the US on
+# 21-22 October but drops its sidelined line, which no trial of the file reproduces (under
+# pivotal blame a faithful Lavrov fails too), so that what the cancellation alone says can
+# be read. The file's comments (its reasons and sources) are in {source}; every other value
+# here is that file's.
 """
 
 
 def wide_softness_variant(folder: Path) -> Path:
-    """The scenario with a uniform prior on ``putin.softness`` over [0, 1], written into
-    ``folder`` and checked by ``summitsim validate``; its path relative to the root."""
+    """The scenario with a uniform prior on ``putin.softness`` over [0, 1] and an
+    ``observed:`` block without its ``sidelined`` line, written into ``folder`` and checked
+    by ``summitsim validate``; its path relative to the root."""
     data: dict[str, Any] = read_document(ROOT / SCENARIO)
     written = data["uncertainty"].get("putin.softness")
     data["uncertainty"]["putin.softness"] = dict(WIDE_SOFTNESS)
+    data["observed"].pop("sidelined", None)
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     header = VARIANT_HEADER.format(
         source=SCENARIO,
@@ -155,8 +163,9 @@ def wide_softness_variant(folder: Path) -> Path:
 
 
 def posterior() -> None:
-    """Two ``summitsim infer`` runs: the file as written (its own priors) and the variant
-    with a wide prior on Putin's softness. Skipped where the command does not exist."""
+    """Two ``summitsim infer`` runs: the file as written (its own priors, every line of its
+    ``observed:``) and the variant with a wide prior on Putin's softness conditioned on the
+    cancellation alone. Skipped where the command does not exist."""
     if not infer_available():
         print("posterior: skipped, this summitsim has no `infer` command", file=sys.stderr)
         return
@@ -164,7 +173,8 @@ def posterior() -> None:
     runs = {"as_written": SCENARIO, "wide_softness": wide_softness_variant(folder).as_posix()}
     for name, scenario in runs.items():
         out = (folder / name).as_posix()
-        print(summitsim("infer", scenario, *seeded(INFER_TRIALS), "--out", out))
+        changes = [f"--whatif={change}" for change in POSTERIOR_WHATIFS]
+        print(summitsim("infer", scenario, *seeded(INFER_TRIALS), *changes, "--out", out))
 
 
 def main() -> None:

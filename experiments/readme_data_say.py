@@ -239,11 +239,15 @@ def baselines_part(scenario_path: str) -> str:
     )
 
 
-def _cell(value: str) -> str:
-    try:
-        return f"{float(value):.4g}"
-    except ValueError:
-        return value
+def _interval(row: dict[str, str], which: str) -> str:
+    """Mean (and, for the posterior, median) and 90% interval of one row of posterior.csv,
+    as table cells; "none kept" where no trial reproduced what happened."""
+    mean = float(row[f"{which}_mean"])
+    if mean != mean:  # NaN: no trial kept
+        return "none kept | | " if which == "posterior" else "none kept | "
+    low, high = float(row[f"{which}_q05"]), float(row[f"{which}_q95"])
+    median = f" {float(row[f'{which}_median']):.4f} |" if which == "posterior" else ""
+    return f"{mean:.4f} |{median} [{low:.4f}, {high:.4f}]"
 
 
 def posterior_part() -> str:
@@ -252,15 +256,24 @@ def posterior_part() -> str:
     parts = []
     for name, words in (
         ("as_written", "the file's own priors"),
-        ("wide_softness", "a uniform prior on `putin.softness` from 0 to 1"),
+        (
+            "wide_softness",
+            "a uniform prior on `putin.softness` from 0 to 1, conditioned on the US "
+            "cancellation of 21-22 October alone (the sidelining left out)",
+        ),
     ):
         table = folder / name / "posterior.csv"
         if not table.is_file():
             continue
         rows = _rows(table)
-        head = list(rows[0])
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(_cell(r[k]) for k in head) + " |" for r in rows]
+        lines = [
+            "| path | prior mean | prior 90% | posterior mean | posterior median | posterior 90% |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{r['path']}` | {_interval(r, 'prior')} | {_interval(r, 'posterior')} |"
+            for r in rows
+        ]
         manifest = _json(folder / name / "manifest.json")
         # counts with thousands separators, the rate to four figures, the seed as typed
         shapes = {"trials": ",", "kept": ",", "acceptance_rate": ".4g", "seed": "d"}
@@ -269,8 +282,17 @@ def posterior_part() -> str:
             for key, shape in shapes.items()
             if isinstance(manifest.get(key), int | float)
         )
+        asked = "".join(
+            f"- what if {', '.join(f'`{k}` = {v:g}' for k, v in w['change'].items())}: "
+            f"P(summit | what happened, the change) = {w['p_summit']:.4f} "
+            f"[{w['ci_low']:.4f}, {w['ci_high']:.4f}] over the kept trials\n"
+            for w in manifest.get("whatif") or []
+        )
         parts.append(
-            f"**Posterior** (`summitsim infer`, {words}; {facts}):\n\n" + "\n".join(lines) + "\n"
+            f"**Posterior** (`summitsim infer`, {words}; {facts}):\n\n"
+            + "\n".join(lines)
+            + "\n"
+            + (f"\n{asked}" if asked else "")
         )
     return "\n".join(parts)
 
