@@ -110,7 +110,9 @@ def _compiled_with_cache(path: Path) -> bool:
     return False
 
 
-@pytest.mark.parametrize("module", ["rules", "draws", "arrays", "kernel"])
+@pytest.mark.parametrize(
+    "module", ["rules", "draws", "arrays", "kernel", "observation", "inference"]
+)
 def test_every_cached_kernel_module_keys_the_cache_before_its_first_njit(module: str) -> None:
     text = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
     assert text.index("\nkey_numba_cache()") < text.index("@njit(")

@@ -354,8 +354,10 @@ def test_a_sound_resume_warns_of_nothing(small_sweep, tmp_path: Path, capsys, mo
 
 def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "shared"
+    # long enough (about a minute, killed below) that the second command, which takes a
+    # second or two to start, surely finds the first still running
     first = subprocess.Popen(
-        [SCRIPT, *sweep_args(out, LONG_TRIALS)],
+        [SCRIPT, *sweep_args(out, 50 * LONG_TRIALS)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -367,9 +369,10 @@ def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         while blocks_in(out) < 2:
             assert time.monotonic() < deadline and first.poll() is None, "no blocks written"
             time.sleep(0.01)
-        before = sorted(path.name for path in (out / "blocks").iterdir())
+        # finished files only: a temporary one (a block being written) is renamed meanwhile
+        before = sorted(p.name for p in (out / "blocks").iterdir() if not p.name.startswith("."))
 
-        second = run_command(sweep_args(out, LONG_TRIALS, "--resume"))
+        second = run_command(sweep_args(out, 50 * LONG_TRIALS, "--resume"))
 
         assert first.poll() is None, "the first sweep ended before the second started"
     finally:

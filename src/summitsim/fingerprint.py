@@ -27,6 +27,9 @@ KERNEL_SOURCES = (
     "arrays.py",
     "moves.py",
     "kernel.py",
+    # compiled beside the kernel: the observation matching and the inference summaries
+    "observation.py",
+    "inference.py",
 )
 #: Name of a cache folder: this prefix and the fingerprint's first hexadecimal digits.
 CACHE_PREFIX = "summitsim-"
