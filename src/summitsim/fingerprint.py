@@ -26,6 +26,7 @@ KERNEL_SOURCES = (
     "scenario/fields.py",
     "arrays.py",
     "moves.py",
+    "blame.py",
     "kernel.py",
 )
 #: Name of a cache folder: this prefix and the fingerprint's first hexadecimal digits.

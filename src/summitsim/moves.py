@@ -157,15 +157,19 @@ def protocol_of(arrays: ScenarioArrays) -> Protocol:
     )
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slots: int) -> float:
     """Noise ``e`` of one reading: ``sd`` times the standard normal of (row, slot), from the
-    ``given`` table when it has rows (the Mesa model's table), else from the trial key."""
+    ``given`` table when it has rows (the Mesa model's table), else from the trial key.
+    A call with one exit (see :func:`offer_by`)."""
+    e = 0.0
     if sd == 0.0:
-        return 0.0
-    if given.shape[0] > 0:
-        return sd * given[row, slot]
-    return sd * draws.row_noise(key, row, slot, slots)
+        e = 0.0
+    elif given.shape[0] > 0:
+        e = sd * given[row, slot]
+    else:
+        e = sd * draws.row_noise(key, row, slot, slots)
+    return e
 
 
 @njit(cache=True, error_model="numpy")
@@ -248,6 +252,67 @@ def believed(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> 
     return salience(params, 1 - side, issues)
 
 
+@njit(cache=True, error_model="numpy")
+def worth_to(params: np.ndarray, side: int, issues: int, offers: np.ndarray, row: int) -> float:
+    """Value of the offer in row ``row`` of ``offers`` to side ``side``'s principal, as a
+    call for :func:`talks2`'s loop (see :func:`offer_from`)."""
+    return value(params, side, issues, offers[row])
+
+
+@njit(cache=True, error_model="numpy")
+def worth_to_framework(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
+    """Value of position ``x`` to side ``side``'s principal, as a call (see
+    :func:`offer_from`)."""
+    return value(params, side, issues, x)
+
+
+@njit(cache=True, error_model="numpy")
+def offer_from(
+    params: np.ndarray,
+    side: int,
+    issues: int,
+    tactic: int,
+    offers: np.ndarray,
+    order: np.ndarray,
+    aim: float,
+) -> None:
+    """Side ``side``'s offer at target ``aim`` into row ``side`` of ``offers``, toward the
+    other row (:func:`propose`), as a call for :func:`talks2`'s loop.
+
+    numba counts the references of every array view a function makes and every array an
+    inlined function binds (atomic operations); in a function as large as :func:`talks2`
+    it cannot prune those counts, which then cost more than the talks. A small function
+    called with arrays borrows them, its counts are pruned, and LLVM still inlines it."""
+    propose(params, side, issues, tactic, offers[1 - side], order[side], aim, offers[side])
+
+
+@njit(cache=True, error_model="numpy")
+def offer_by(
+    tactic: int,
+    own_ideal: np.ndarray,
+    own_salience: np.ndarray,
+    other_ideal: np.ndarray,
+    toward: np.ndarray,
+    order: np.ndarray,
+    aim: float,
+    out: np.ndarray,
+) -> None:
+    """An offer at target ``aim`` into ``out``: on the segment from the own ideal toward
+    the other's latest offer ``toward``, or the trade-off toward the other principal's true
+    ideal ``other_ideal``, walking the issues in ``order`` (:func:`rules.tradeoff_ranking`
+    of the believed salience; design-schema2.md section 2).
+
+    A call, not inlined, like :func:`worth_to` and :func:`noise`: numba counts the
+    references of the arrays an inlined function binds (atomic operations), and in a
+    function as large as :func:`talks2` it cannot prune those counts, which then cost more
+    than the talks; a small function called with arrays borrows them, and LLVM still
+    inlines it, without the counts."""
+    if tactic == SEGMENT:
+        rules.offer(own_ideal, own_salience, toward, aim, out)
+    else:
+        rules.tradeoff_walk(own_ideal, own_salience, other_ideal, order, aim, out)
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def propose(
     params: np.ndarray,
@@ -259,34 +324,60 @@ def propose(
     aim: float,
     out: np.ndarray,
 ) -> None:
-    """Side ``side``'s offer at target ``aim`` into ``out``: on the segment toward the
-    other's latest offer ``toward``, or the trade-off toward the other principal's true
-    ideal, walking the issues in ``order`` (:func:`rules.tradeoff_ranking` of the believed
-    salience; design-schema2.md section 2)."""
-    if tactic == SEGMENT:
-        rules.offer(ideal(params, side, issues), salience(params, side, issues), toward, aim, out)
-    else:
-        rules.tradeoff_walk(
-            ideal(params, side, issues),
-            salience(params, side, issues),
-            ideal(params, 1 - side, issues),
-            order,
-            aim,
-            out,
-        )
+    """Side ``side``'s offer at target ``aim`` into ``out`` (:func:`offer_by`)."""
+    offer_by(
+        tactic,
+        ideal(params, side, issues),
+        salience(params, side, issues),
+        ideal(params, 1 - side, issues),
+        toward,
+        order,
+        aim,
+        out,
+    )
 
 
 @njit(cache=True, error_model="numpy")
-def rank_issues(
-    params: np.ndarray, layout: np.ndarray, settings: np.ndarray, issues: int, order: np.ndarray
-) -> None:
-    """Row j of ``order`` (2 x K): the order in which side j's trade-off concedes the
-    issues, from its own and its believed salience (once per trial: neither changes)."""
+def prepare(
+    params: np.ndarray,
+    issues: int,
+    protocol: tuple,
+    held: np.ndarray,
+    order: np.ndarray,
+    shares: np.ndarray,
+) -> int:
+    """What a trial's talks need that neither hawkishness nor the path of the talks changes,
+    computed once per trial (pivotal blame's counterfactual re-uses it): row j of ``order``
+    (2 x K), the order in which side j's trade-off concedes the issues (from its own and
+    its believed salience); ``shares[j, t]`` (2 x T), side j's concession share
+    ``alpha_j`` at held contact t on the scenario's clock (design-schema2.md section 1).
+    Returns the number of contacts held."""
+    contact_day, settings, layout, _ = protocol
     for j in range(2):
         if settings[TACTIC + j] == TRADEOFF:
             rules.tradeoff_ranking(
                 believed(params, layout, j, issues), salience(params, j, issues), order[j]
             )
+    n_held = 0
+    for t in range(held.shape[0]):
+        n_held += held[t]
+    calendar = settings[CLOCK] == CALENDAR_CLOCK
+    i = -1
+    for t in range(held.shape[0]):
+        if not held[t]:
+            continue
+        i += 1
+        if calendar:
+            elapsed = rules.calendar_elapsed(contact_day[t], settings[SUMMIT_DAY])
+        else:
+            elapsed = rules.contacts_elapsed(i, n_held)
+        for j in range(2):
+            shares[j, t] = rules.concession_share_at(
+                elapsed,
+                scalar(params, j, issues, SOFTNESS),
+                scalar(params, j, issues, CONCESSION),
+            )
+    return n_held
 
 
 @njit(cache=True, error_model="numpy")
@@ -307,6 +398,7 @@ def approver_veto(
     approves when ``u_a(x) + e >= r_a - EPS``, its noise in slot ``6 + a`` of ``row``."""
     sd = params[noise_offset(issues)]
     width = 2 * issues + 1
+    refused = -1
     for side in (first, 1 - first):
         for a in range(approver_side.shape[0]):
             if approver_side[a] != side:
@@ -317,8 +409,11 @@ def approver_veto(
             )
             e = noise(sd, key, given, row, draws.APPROVER + a, slots)
             if not rules.approves(worth, e, params[at + 2 * issues]):
-                return a
-    return -1
+                refused = a
+                break
+        if refused >= 0:
+            break
+    return refused  # one exit (see talks2)
 
 
 @njit(cache=True, error_model="numpy")
@@ -334,9 +429,18 @@ def talks2(
     protocol: tuple,
     held: np.ndarray,
     order: np.ndarray,
+    shares: np.ndarray,
+    n_held: int,
+    floor_f: float,
+    floor_s: float,
 ) -> tuple[int, int, int, bool, int]:
     """Schema 2's protocol (design-schema2.md sections 1-7, design section C):
     ``(outcome, side, contact, held, who)``.
+
+    ``order``, ``shares`` and ``n_held`` are :func:`prepare`'s; ``floor_f`` and ``floor_s``
+    the negotiators' floors of the first mover F and of S (:func:`floor_of`): hawkishness
+    enters the talks through them alone, so pivotal blame's counterfactual is this
+    function with one floor at its mandate.
 
     Only the contacts with ``held[t]`` take place. ``contact`` is the file index of the
     deciding contact (the last one for a deadline), or T for an outcome at the summit itself
@@ -349,24 +453,21 @@ def talks2(
     contacts = held.shape[0]
     slots = settings[SLOTS]
     perception = settings[NOISE_MODEL] == PERCEPTION
-    calendar = settings[CLOCK] == CALENDAR_CLOCK
-    summit_day = settings[SUMMIT_DAY]
     sd = params[noise_offset(issues)]
     f, s = first, 1 - first
-    n_held = 0
-    for t in range(contacts):
-        n_held += held[t]
-    floor_f = floor_of(params, layout, f, issues)
-    floor_s = floor_of(params, layout, s, issues)
     rho_f = optional(params, layout, RECIPROCITY + f)
     rho_s = optional(params, layout, RECIPROCITY + s)
     rho_f = 0.0 if np.isnan(rho_f) else rho_f
     rho_s = 0.0 if np.isnan(rho_s) else rho_s
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    rank_issues(params, layout, settings, issues, order)
     since_f = optional(params, layout, REVIEWS_FROM + f)  # NaN: the fixed schedule
     since_s = optional(params, layout, REVIEWS_FROM + s)
-    offers[s] = ideal(params, s, issues)  # F's first proposal goes toward S's ideal
+    # No array view is made here, only in the small functions called (see offer_from).
+    r_f, r_s = scalar(params, f, issues, RESERVATION), scalar(params, s, issues, RESERVATION)
+    q_f, q_s = scalar(params, f, issues, PATIENCE), scalar(params, s, issues, PATIENCE)
+    base_s = side_offset(s, issues)
+    for k in range(issues):  # F's first proposal goes toward S's ideal
+        offers[s, k] = params[base_s + k]
     framework[:] = np.nan
     prev_f, prev_s, then_f, then_s = 1.0, 1.0, 0.0, 0.0
     had_f, had_s = False, False
@@ -377,20 +478,16 @@ def talks2(
         if not held[t]:
             continue
         i += 1
-        if calendar:
-            elapsed = rules.calendar_elapsed(contact_day[t], summit_day)
-        else:
-            elapsed = rules.contacts_elapsed(i, n_held)
-        aim_f = time_target(params, f, issues, elapsed, floor_f)
+        aim_f = rules.target(shares[f, t], floor_f)
         if rho_f != 0.0:  # F sets its target when it proposes (section 13)
-            now = value(params, f, issues, offers[s])
+            now = worth_to(params, f, issues, offers, s)
             gain = rules.conceded_gain(now, then_f) if had_f else 0.0
             aim_f = rules.reciprocal_target(aim_f, prev_f, rho_f, gain, floor_f)
             then_f, had_f, prev_f = now, i >= 1, aim_f
-        propose(params, f, issues, tactic_f, offers[s], order[f], aim_f, offers[f])
-        worth = value(params, s, issues, offers[f])
+        offer_from(params, f, issues, tactic_f, offers, order, aim_f)
+        worth = worth_to(params, s, issues, offers, f)
         err_s = noise(sd, key, given, t, draws.S_JUDGES, slots)
-        aim_s = time_target(params, s, issues, elapsed, floor_s)
+        aim_s = rules.target(shares[s, t], floor_s)
         if rho_s != 0.0:  # S sets its target when it judges F's offer
             gain = rules.conceded_gain(worth, then_s) if had_s else 0.0
             aim_s = rules.reciprocal_target(aim_s, prev_s, rho_s, gain, floor_s)
@@ -399,25 +496,30 @@ def talks2(
         if rules.accepts(worth, err_s, aim_s):
             agreed = f
         else:
-            propose(params, s, issues, tactic_s, offers[f], order[s], aim_s, offers[s])
-            worth = value(params, f, issues, offers[s])
+            offer_from(params, s, issues, tactic_s, offers, order, aim_s)
+            worth = worth_to(params, f, issues, offers, s)
             err_f = noise(sd, key, given, t, draws.F_JUDGES, slots)
             if rules.accepts(worth, err_f, aim_f):
                 agreed = s
         if agreed >= 0:
-            framework[:] = offers[agreed]
+            for k in range(issues):
+                framework[k] = offers[agreed, k]
             outcome, contact = SUMMIT, t
-            for j in (f, s):
+            # F's principal judges first, then S's; each reads the other side's offer with
+            # its reading's error under perception, its own side's without error.
+            if not perception:
+                e = noise(sd, key, given, t, draws.APPROVAL + f, slots)
+            else:
+                e = 0.0 if agreed == f else err_f
+            if not rules.approves(worth_to_framework(params, f, issues, framework), e, r_f):
+                outcome, decider = VETOED, f
+            else:
                 if not perception:
-                    e = noise(sd, key, given, t, draws.APPROVAL + j, slots)
-                elif agreed == j:
-                    e = 0.0  # its own side's offer, read without error
+                    e = noise(sd, key, given, t, draws.APPROVAL + s, slots)
                 else:
-                    e = err_s if j == s else err_f
-                worth = value(params, j, issues, framework)
-                if not rules.approves(worth, e, scalar(params, j, issues, RESERVATION)):
-                    outcome, decider = VETOED, j
-                    break
+                    e = 0.0 if agreed == s else err_s
+                if not rules.approves(worth_to_framework(params, s, issues, framework), e, r_s):
+                    outcome, decider = VETOED, s
             if outcome == SUMMIT:
                 a = approver_veto(
                     params, issues, f, layout, approver_side, framework, t, key, given, slots
@@ -425,40 +527,45 @@ def talks2(
                 if a >= 0:
                     outcome, decider, who = VETOED, approver_side[a], a
             break
-        for j in (f, s):
-            since = since_f if j == f else since_s
-            due = reviewed[t, j] if np.isnan(since) else contact_day[t] >= since
-            if not due:
-                continue
-            if perception:
-                e = err_f if j == f else err_s
-            else:
-                e = noise(sd, key, given, t, draws.REVIEW + j, slots)
-            worth = value(params, j, issues, offers[1 - j])
-            if rules.cancels(worth, e, scalar(params, j, issues, PATIENCE)):
-                outcome, decider, contact = CANCELLED, j, t
+        # The reviews, F's principal first: each judges the other side's latest offer.
+        if reviewed[t, f] if np.isnan(since_f) else contact_day[t] >= since_f:
+            e = err_f if perception else noise(sd, key, given, t, draws.REVIEW + f, slots)
+            if rules.cancels(worth_to(params, f, issues, offers, s), e, q_f):
+                outcome, decider, contact = CANCELLED, f, t
                 break
-        if outcome == CANCELLED:
-            break
-    if outcome != DEADLINE:
-        return outcome, decider, contact, outcome == SUMMIT, who
-    # No framework and nobody cancelled: the meeting decisions on the summit date (row T).
-    for j in (f, s):
-        bar = optional(params, layout, MEETS + j)
-        if np.isnan(bar):
-            return outcome, decider, contact, False, who  # null: no summit without a deal
-        if n_held > 0:
-            worth = value(params, j, issues, offers[1 - j])
-            if perception:
-                e = err_f if j == f else err_s
-            else:
+        if reviewed[t, s] if np.isnan(since_s) else contact_day[t] >= since_s:
+            e = err_s if perception else noise(sd, key, given, t, draws.REVIEW + s, slots)
+            if rules.cancels(worth_to(params, s, issues, offers, f), e, q_s):
+                outcome, decider, contact = CANCELLED, s, t
+                break
+    summit_held = outcome == SUMMIT
+    if outcome == DEADLINE:
+        # No framework and nobody cancelled: the meeting decisions on the summit date (row T).
+        attend = True
+        for j in (f, s):
+            bar = optional(params, layout, MEETS + j)
+            if np.isnan(bar):
+                attend = False  # null: no summit without a deal
+                break
+            if n_held > 0:
+                worth = worth_to(params, j, issues, offers, 1 - j)
+                if perception:
+                    e = err_f if j == f else err_s
+                else:
+                    e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
+            else:  # no offer of the other side was ever read: its ideal is judged
+                worth = value(params, j, issues, ideal(params, 1 - j, issues))
                 e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
-        else:  # no offer of the other side was ever read: its ideal is judged
-            worth = value(params, j, issues, ideal(params, 1 - j, issues))
-            e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
-        if not rules.attends(worth, e, bar):
-            return outcome, decider, contact, False, who
-    return in_person(params, issues, f, protocol, key, given, offers, framework, slots, sd, order)
+            if not rules.attends(worth, e, bar):
+                attend = False
+                break
+        if attend:
+            outcome, decider, contact, summit_held, who = in_person(
+                params, issues, f, protocol, key, given, offers, framework, slots, sd, order
+            )
+    # One exit: numba can then prune the reference counts of the array arguments, which
+    # with several returns it pays on every call (atomic operations, dearer than the talks).
+    return outcome, decider, contact, summit_held, who
 
 
 @njit(cache=True, error_model="numpy")
@@ -496,12 +603,11 @@ def in_person(
         e = noise(sd, key, given, contacts, draws.F_JUDGES, slots)
         if rules.accepts(value(params, f, issues, offers[s]), e, r_f):
             agreed = s
-    if agreed < 0:
-        return NO_DEAL, -1, contacts, True, -1
-    framework[:] = offers[agreed]
-    a = approver_veto(
-        params, issues, f, layout, approver_side, framework, contacts, key, given, slots
-    )
-    if a >= 0:
-        return VETOED, approver_side[a], contacts, True, a
-    return SUMMIT, -1, contacts, True, -1
+    outcome, decider, who = NO_DEAL, -1, -1
+    if agreed >= 0:
+        framework[:] = offers[agreed]
+        who = approver_veto(
+            params, issues, f, layout, approver_side, framework, contacts, key, given, slots
+        )
+        outcome, decider = (VETOED, approver_side[who]) if who >= 0 else (SUMMIT, -1)
+    return outcome, decider, contacts, True, who  # one exit (see talks2)
