@@ -9,7 +9,7 @@ made only where its answer can change what the trial reports:
 
 * never after a summit (nobody is blamed) nor for a side without a negotiator;
 * never when the negotiator's floor ``f = m + h (1 - m)`` is its mandate already (``h =
-  0``): hawkishness enters the talks through that floor alone (:func:`moves.talks2` takes
+  0``): hawkishness enters the talks through that floor alone (:func:`summitsim.talks.talks2` takes
   the floors as arguments), so the counterfactual would be the trial itself;
 * never when no contact is held: with no contact the talks read no floor;
 * when counting outcomes (``full`` false), only where a fall of trust would sideline the
@@ -28,8 +28,9 @@ from numba import njit
 from summitsim import moves, rules
 from summitsim.arrays import HAWKISHNESS, RESERVATION, SIDELINE_BELOW, TRUST, TRUST_LOSS
 from summitsim.fingerprint import key_numba_cache
-from summitsim.moves import floor_of, optional, scalar, talks2
+from summitsim.moves import floor_of, optional, scalar
 from summitsim.outcomes import CANCELLED, SUMMIT
+from summitsim.talks import talks2
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
@@ -84,7 +85,7 @@ def talks_and_blame(
     order: np.ndarray,
     shares: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
-    """A schema 2 trial, its talks (:func:`moves.talks2`) then its blame:
+    """A schema 2 trial, its talks (:func:`summitsim.talks.talks2`) then its blame:
     ``(outcome, side, contact, sidelined, held, blamed, who)`` as
     :func:`summitsim.kernel.negotiate` returns them. ``spare`` (3 x K), ``order`` (2 x K,
     int64) and ``shares`` (2 x T) are scratch allocated once by the caller."""

@@ -11,7 +11,7 @@ and the review schedule (``arrays.reviewed``), each driver takes from one place.
 Schema 2 (design-schema2.md) adds held contacts, clocks, mandates, reciprocity, trade-off
 offers, perception noise, approvers, the summit without a deal and pivotal blame. A
 scenario that uses none of them runs part 1's protocol (:func:`_talks`) unchanged, to the
-last bit and at part 1's speed; one that uses any runs :func:`summitsim.moves.talks2`, built
+last bit and at part 1's speed; one that uses any runs :func:`summitsim.talks.talks2`, built
 from the pieces in :mod:`summitsim.moves`, then its blame (:mod:`summitsim.blame`). The
 choice is made once per trial, from the scenario's ``settings``
 (:class:`summitsim.moves.Protocol`).

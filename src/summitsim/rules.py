@@ -354,8 +354,8 @@ def tradeoff_walk(
     >>> [round(float(v), 12) for v in out]
     [0.0625, 1.0]
     """
-    # One exit, no early return: numba can then prune the reference counts of the arrays
-    # of the function this is inlined into (the kernel's offers).
+    # One exit, no early return: numba can then prune more of the reference counts of the
+    # arrays of the function this is inlined into (the kernel's offers).
     issues = own_ideal.shape[0]
     whole = utility(other_ideal, own_ideal, own_salience) >= aim
     for k in range(issues):
