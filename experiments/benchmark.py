@@ -2,8 +2,10 @@
 
 All figures come from one run of this script, so ratios compare like with like:
 
-* kernel trials/s: the parallel counting kernel on ``budapest_2025`` (uncertainty and
-  noise drawn in the kernel), warm;
+* kernel trials/s: the parallel counting kernel (uncertainty and noise drawn in the
+  kernel), warm, best of 5, on the schema 1 Budapest file (``SCHEMA1``) and the schema 2
+  one (``SCHEMA2``), in the same run; with ``--against GIT_REF`` also the kernel of that
+  commit on the same two files, in a subprocess of the same environment, and the ratio;
 * end-to-end sweep trials/s: ``run_sweep`` + ``write_outputs`` (grid compilation, drawing,
   kernel, aggregation, checkpoints, CSV, manifest, plot) over a 21-point softness grid,
   and the same through the ``summitsim sweep`` command, process start included;
@@ -18,7 +20,10 @@ All figures come from one run of this script, so ratios compare like with like:
   (``benchmark_memory.py``);
 * ``summitsim infer`` on Budapest with 10^7 prior draws, warm, process start included.
 
-Usage: ``uv run python experiments/benchmark.py [--quick]``.
+Usage: ``uv run python experiments/benchmark.py [--quick] [--kernel-only] [--against REF]``
+(``--kernel-only``: the kernel figures alone, printed, nothing written). The environment
+variables ``SUMMITSIM_BENCHMARK_SCHEMA1`` and ``SUMMITSIM_BENCHMARK_SCHEMA2`` point the two
+kernel measurements at other files.
 """
 
 from __future__ import annotations
@@ -46,7 +51,11 @@ from summitsim.scenario import load_scenario
 from summitsim.sweep import Grid, SweepPlan, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "v1" / "budapest_2025.yaml"
+#: The Budapest scenario in each schema, relative to the repository.
+SCHEMA1 = os.environ.get("SUMMITSIM_BENCHMARK_SCHEMA1", "scenarios/v1/budapest_2025.yaml")
+SCHEMA2 = os.environ.get("SUMMITSIM_BENCHMARK_SCHEMA2", "scenarios/budapest_2025.yaml")
+#: The file of the Mesa, sweep and memory figures: version 1, as in earlier measurements.
+SCENARIO = ROOT / SCHEMA1
 CLI = str(Path(sys.executable).parent / "summitsim")
 #: The README's first command, after ``uv run summitsim``.
 FIRST_COMMAND = [
@@ -69,12 +78,64 @@ def best_rate(work: int, run, repeats: int = 3) -> float:
     return work / fastest
 
 
-def kernel_rate(trials: int) -> float:
-    """Trials per second of the parallel counting kernel, warm."""
-    arrays = compile_scenario(load_scenario(SCENARIO))
+def kernel_rate(trials: int, scenario: Path = SCENARIO, repeats: int = 5) -> float:
+    """Trials per second of the parallel counting kernel on ``scenario``, warm."""
+    arrays = compile_scenario(load_scenario(scenario))
     key = draws.block_key(0, 0, 0)
     kernel.count(arrays, 1000, key)  # load or compile
-    return best_rate(trials, lambda: kernel.count(arrays, trials, key))
+    return best_rate(trials, lambda: kernel.count(arrays, trials, key), repeats)
+
+
+def kernel_rates(trials: int) -> dict[str, float]:
+    """:func:`kernel_rate` of both Budapest files, one after the other."""
+    return {
+        "schema1": kernel_rate(trials, ROOT / SCHEMA1),
+        "schema2": kernel_rate(trials, ROOT / SCHEMA2),
+    }
+
+
+def kernel_rates_of(ref: str, trials: int) -> dict[str, float]:
+    """:func:`kernel_rates` with the package of commit ``ref`` (``git archive`` into a
+    temporary folder, imported ahead of this checkout's), on this checkout's files."""
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = subprocess.run(
+            ["git", "archive", ref, "src"], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", scratch], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": str(Path(scratch) / "src")}
+        env["NUMBA_CACHE_DIR"] = str(Path(scratch) / "numba-cache")
+        for name, value in (("SCHEMA1", SCHEMA1), ("SCHEMA2", SCHEMA2)):
+            env[f"SUMMITSIM_BENCHMARK_{name}"] = str(ROOT / value)
+        script = (
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import benchmark; "
+            "print(json.dumps(benchmark.kernel_rates(int(sys.argv[2]))))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(Path(__file__).parent), str(trials)],
+            cwd=scratch,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def kernel_figures(trials: int, against: str | None) -> dict[str, object]:
+    """Kernel trials/s of both schemas, and of commit ``against`` beside them."""
+    rates = kernel_rates(trials)
+    figures: dict[str, object] = {
+        "kernel_trials_per_second": {k: round(v) for k, v in rates.items()},
+        "kernel_scenarios": {"schema1": SCHEMA1, "schema2": SCHEMA2},
+    }
+    if against:
+        base = kernel_rates_of(against, trials)
+        figures["kernel_against"] = {
+            "ref": against,
+            "trials_per_second": {k: round(v) for k, v in base.items()},
+            "ratio": {k: round(rates[k] / base[k], 3) for k in rates},
+        }
+    return figures
 
 
 def mesa_rate(runs: int) -> float:
@@ -240,11 +301,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test")
     parser.add_argument("--out", default=str(ROOT / "results" / "benchmark.json"))
+    parser.add_argument(
+        "--kernel-only", action="store_true", help="the kernel figures alone, printed"
+    )
+    parser.add_argument("--against", metavar="GIT_REF", help="time this commit's kernel too")
     args = parser.parse_args()
     quick = args.quick
     # the machine may be shared: its load when the run starts says how far to trust it
     load = [round(x, 2) for x in os.getloadavg()]
-    kernel_tps = kernel_rate(2_000_000 if quick else 20_000_000)
+    kernel_part = kernel_figures(2_000_000 if quick else 20_000_000, args.against)
+    if args.kernel_only:
+        print(json.dumps({**kernel_part, "load_average_at_start": load}, indent=2))
+        return
+    kernel_tps = kernel_part["kernel_trials_per_second"]["schema1"]  # type: ignore[index]
     mesa_tps = mesa_rate(100 if quick else 1000)
     figures = {
         "machine": {
@@ -256,8 +325,8 @@ def main() -> None:
             "summitsim": __version__,
             "processor": platform.processor() or platform.machine(),
         },
-        "scenario": "scenarios/v1/budapest_2025.yaml",
-        "kernel_trials_per_second": round(kernel_tps),
+        "scenario": SCHEMA1,
+        **kernel_part,
         "mesa_trials_per_second": round(mesa_tps, 1),
         "kernel_over_mesa": round(kernel_tps / mesa_tps),
         "sweep": {k: round(v) for k, v in sweep_rate(100_000 if quick else 5_000_000).items()},
@@ -270,7 +339,7 @@ def main() -> None:
         "first_command_seconds": first_command(),
         "load_average_at_start": load,
         **cluster_figures(quick),
-        "infer_1e7_seconds": round(infer_seconds(10**6 if quick else 10**7), 2),
+        "infer_1e7_seconds": round(infer_seconds(10**6 if quick else 10**7, ROOT / SCHEMA2), 2),
         "command": "uv run python experiments/benchmark.py" + (" --quick" if quick else ""),
     }
     from summitsim.atomic import write_text

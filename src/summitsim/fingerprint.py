@@ -26,6 +26,8 @@ KERNEL_SOURCES = (
     "scenario/fields.py",
     "arrays.py",
     "moves.py",
+    "talks.py",
+    "blame.py",
     "kernel.py",
     # compiled beside the kernel: the observation matching and the inference summaries
     "observation.py",

@@ -11,9 +11,10 @@ and the review schedule (``arrays.reviewed``), each driver takes from one place.
 Schema 2 (design-schema2.md) adds held contacts, clocks, mandates, reciprocity, trade-off
 offers, perception noise, approvers, the summit without a deal and pivotal blame. A
 scenario that uses none of them runs part 1's protocol (:func:`_talks`) unchanged, to the
-last bit and at part 1's speed; one that uses any runs :func:`_talks2`, built from the
-pieces in :mod:`summitsim.moves`. The choice is made once per trial, from the scenario's
-``settings`` (:class:`summitsim.moves.Protocol`).
+last bit and at part 1's speed; one that uses any runs :func:`summitsim.talks.talks2`, built
+from the pieces in :mod:`summitsim.moves`, then its blame (:mod:`summitsim.blame`). The
+choice is made once per trial, from the scenario's ``settings``
+(:class:`summitsim.moves.Protocol`).
 
 Jitted functions take only arrays and scalars and write into preallocated outputs; the
 public wrappers :func:`simulate` and :func:`count` validate and allocate.
@@ -32,24 +33,14 @@ from summitsim.arrays import (
     HAWKISHNESS,
     PATIENCE,
     RESERVATION,
-    SIDELINE_BELOW,
     SOFTNESS,
-    TRUST,
-    TRUST_LOSS,
     ScenarioArrays,
     noise_offset,
     nominal_inputs,
-    side_offset,
 )
+from summitsim.blame import sidelining, talks_and_blame
 from summitsim.fingerprint import key_numba_cache
-from summitsim.moves import (
-    Protocol,
-    ideal,
-    protocol_of,
-    scalar,
-    talks2,
-    value,
-)
+from summitsim.moves import Protocol, ideal, protocol_of, scalar, value
 from summitsim.outcomes import (
     CANCELLED,
     COUNT_COLUMNS,
@@ -187,11 +178,70 @@ def negotiate(
     rows, else from the trial ``key``. ``protocol`` is :meth:`Protocol.as_tuple`; ``held``
     (T, bool) the contacts this trial holds. Under pivotal blame ``full`` asks for the
     counterfactual of every failed trial where hawkishness could be pivotal; without it,
-    only where a fall of trust would sideline (all that counting needs); ``spare``
-    (3 x K) is its scratch and ``order`` (2 x K, int64) that of the trade-off's ranking,
-    both allocated once by the caller.
+    only where a fall of trust would sideline (all that counting needs; see
+    :mod:`summitsim.blame`); ``spare`` (3 x K) is its scratch and ``order`` (2 x K, int64)
+    that of the trade-off's ranking. (The kernel's own loops call :func:`_negotiate`,
+    with every scratch array allocated once per chunk.)
     """
-    if protocol[1][moves.PROTOCOL2] == 0:
+    shares = np.empty((2, held.shape[0]))
+    return _negotiate(
+        params,
+        issues,
+        first,
+        reviewed,
+        has_negotiator,
+        key,
+        given_noise,
+        offers,
+        framework,
+        protocol,
+        held,
+        full,
+        spare,
+        order,
+        shares,
+    )
+
+
+@njit(cache=True, error_model="numpy")
+def _negotiate(
+    params: np.ndarray,
+    issues: int,
+    first: int,
+    reviewed: np.ndarray,
+    has_negotiator: np.ndarray,
+    key: np.uint64,
+    given_noise: np.ndarray,
+    offers: np.ndarray,
+    framework: np.ndarray,
+    protocol: tuple,
+    held: np.ndarray,
+    full: bool,
+    spare: np.ndarray,
+    order: np.ndarray,
+    shares: np.ndarray,
+) -> tuple[int, int, int, int, bool, int, int]:
+    """:func:`negotiate` with the concession shares' scratch ``shares`` (2 x T) given.
+    One exit: numba can then prune the reference counts of the array arguments."""
+    if protocol[1][moves.PROTOCOL2] != 0:
+        result = talks_and_blame(
+            params,
+            issues,
+            first,
+            reviewed,
+            has_negotiator,
+            key,
+            given_noise,
+            offers,
+            framework,
+            protocol,
+            held,
+            full,
+            spare,
+            order,
+            shares,
+        )
+    else:
         outcome, decider, contact = _talks(
             params, issues, first, reviewed, key, given_noise, offers, framework
         )
@@ -201,73 +251,9 @@ def negotiate(
                 outcome == SUMMIT, outcome == CANCELLED and decider == j, has_negotiator[j]
             ):
                 blamed |= 1 << j
-        return (
-            outcome,
-            decider,
-            contact,
-            _sidelining(params, issues, blamed),
-            outcome == SUMMIT,
-            blamed,
-            -1,
-        )
-    outcome, decider, contact, summit_held, who = talks2(
-        params, issues, first, reviewed, key, given_noise, offers, framework, protocol, held, order
-    )
-    blame = protocol[1][moves.BLAME : moves.BLAME + 2]
-    blamed = 0
-    for j in range(2):
-        if not has_negotiator[j]:
-            continue
-        if blame[j] == moves.ALWAYS:
-            if rules.blames(outcome == SUMMIT, outcome == CANCELLED and decider == j, True):
-                blamed |= 1 << j
-            continue
-        hawkishness = scalar(params, j, issues, HAWKISHNESS)
-        if outcome == SUMMIT or hawkishness == 0.0:
-            continue  # with h = 0 the counterfactual is the trial itself
-        if not (full or _would_sideline(params, issues, j)):
-            continue
-        at = side_offset(j, issues) + 2 * issues + HAWKISHNESS
-        params[at] = 0.0  # the same trial with h = 0 for this negotiator alone
-        counterfactual = talks2(
-            params,
-            issues,
-            first,
-            reviewed,
-            key,
-            given_noise,
-            spare[:2],
-            spare[2],
-            protocol,
-            held,
-            order,
-        )[0]
-        params[at] = hawkishness
-        if rules.pivotal_blame(outcome, counterfactual, SUMMIT):
-            blamed |= 1 << j
-    return outcome, decider, contact, _sidelining(params, issues, blamed), summit_held, blamed, who
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _would_sideline(params: np.ndarray, issues: int, side: int) -> bool:
-    """Whether blame would sideline side ``side``'s negotiator."""
-    trust = rules.trust_after_failure(
-        scalar(params, side, issues, TRUST),
-        scalar(params, side, issues, TRUST_LOSS),
-        scalar(params, side, issues, HAWKISHNESS),
-    )
-    return rules.sidelined(trust, scalar(params, side, issues, SIDELINE_BELOW))
-
-
-@njit(cache=True, error_model="numpy")
-def _sidelining(params: np.ndarray, issues: int, blamed: int) -> int:
-    """Bit mask of the blamed negotiators whom the fall of trust sidelines; who is blamed
-    is :func:`rules.blames` (always) or :func:`rules.pivotal_blame` (pivotal)."""
-    mask = 0
-    for j in range(2):
-        if (blamed >> j) & 1 and _would_sideline(params, issues, j):
-            mask |= 1 << j
-    return mask
+        sidelined = sidelining(params, issues, blamed)
+        result = (outcome, decider, contact, sidelined, outcome == SUMMIT, blamed, -1)
+    return result
 
 
 @njit(cache=True, error_model="numpy")
@@ -282,6 +268,7 @@ def _trial(
     full: bool,
     spare: np.ndarray,
     order: np.ndarray,
+    shares: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
     contacts, then negotiate.
@@ -312,7 +299,7 @@ def _trial(
     if layout[moves.HELD] >= 0:
         moves.draw_held(params, layout, key, held)
     protocol = (contact_day, settings, layout, approver_side)
-    return negotiate(
+    return _negotiate(
         params,
         issues,
         first,
@@ -327,6 +314,7 @@ def _trial(
         full,
         spare,
         order,
+        shares,
     )
 
 
@@ -339,9 +327,10 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
     held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
     spare = np.empty((3, case[_ISSUES]))
     order = np.empty((2, case[_ISSUES]), dtype=np.int64)
+    shares = np.empty((2, held.shape[0]))
     for trial in range(start, stop):
         outcome, side, _, mask, summit_held, _, _ = _trial(
-            trial, case, block, params, offers, framework, held, False, spare, order
+            trial, case, block, params, offers, framework, held, False, spare, order, shares
         )
         if outcome == SUMMIT:
             counts[Count.SUMMIT] += 1
@@ -397,6 +386,7 @@ def simulate_block(
         contacts_held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
         spare = np.empty((3, case[_ISSUES]))
         order = np.empty((2, case[_ISSUES]), dtype=np.int64)
+        shares = np.empty((2, contacts_held.shape[0]))
         for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
             (
                 outcome[trial],
@@ -417,6 +407,7 @@ def simulate_block(
                 True,
                 spare,
                 order,
+                shares,
             )
 
 

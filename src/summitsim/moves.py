@@ -1,5 +1,5 @@
 """The moves schema 2 adds to a Monte Carlo trial (design-schema2.md sections 1-8), as jitted
-pieces the kernel's protocol (:func:`summitsim.kernel.negotiate`) is built from.
+pieces the kernel's schema 2 protocol (:mod:`summitsim.talks`) is built from.
 
 Each piece reads the flat parameter vector through ``layout``, the offsets of the schema 2
 parameters in it (``-1``: the scenario does not carry that parameter, so its schema 1
@@ -24,7 +24,6 @@ from summitsim import draws, rules
 from summitsim.arrays import (
     CONCESSION,
     HAWKISHNESS,
-    PATIENCE,
     RESERVATION,
     SOFTNESS,
     ScenarioArrays,
@@ -32,11 +31,9 @@ from summitsim.arrays import (
     believes_offset,
     field_offset,
     held_offset,
-    noise_offset,
     side_offset,
 )
 from summitsim.fingerprint import key_numba_cache
-from summitsim.outcomes import CANCELLED, DEADLINE, NO_DEAL, SUMMIT, VETOED
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
@@ -157,15 +154,19 @@ def protocol_of(arrays: ScenarioArrays) -> Protocol:
     )
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slots: int) -> float:
     """Noise ``e`` of one reading: ``sd`` times the standard normal of (row, slot), from the
-    ``given`` table when it has rows (the Mesa model's table), else from the trial key."""
+    ``given`` table when it has rows (the Mesa model's table), else from the trial key.
+    A call with one exit (see :func:`offer_by`)."""
+    e = 0.0
     if sd == 0.0:
-        return 0.0
-    if given.shape[0] > 0:
-        return sd * given[row, slot]
-    return sd * draws.row_noise(key, row, slot, slots)
+        e = 0.0
+    elif given.shape[0] > 0:
+        e = sd * given[row, slot]
+    else:
+        e = sd * draws.row_noise(key, row, slot, slots)
+    return e
 
 
 @njit(cache=True, error_model="numpy")
@@ -248,6 +249,30 @@ def believed(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> 
     return salience(params, 1 - side, issues)
 
 
+@njit(cache=True, error_model="numpy")
+def offer_by(
+    tactic: int,
+    own_ideal: np.ndarray,
+    own_salience: np.ndarray,
+    other_ideal: np.ndarray,
+    toward: np.ndarray,
+    order: np.ndarray,
+    aim: float,
+    out: np.ndarray,
+) -> None:
+    """An offer at target ``aim`` into ``out``: on the segment from the own ideal toward
+    the other's latest offer ``toward``, or the trade-off toward the other principal's true
+    ideal ``other_ideal``, walking the issues in ``order`` (:func:`rules.tradeoff_ranking`
+    of the believed salience; design-schema2.md section 2).
+
+    (The summit round's offers; the talks at the contacts make theirs through
+    :func:`summitsim.talks._segment_from` and :func:`summitsim.talks._tradeoff_from`.)"""
+    if tactic == SEGMENT:
+        rules.offer(own_ideal, own_salience, toward, aim, out)
+    else:
+        rules.tradeoff_walk(own_ideal, own_salience, other_ideal, order, aim, out)
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def propose(
     params: np.ndarray,
@@ -259,249 +284,57 @@ def propose(
     aim: float,
     out: np.ndarray,
 ) -> None:
-    """Side ``side``'s offer at target ``aim`` into ``out``: on the segment toward the
-    other's latest offer ``toward``, or the trade-off toward the other principal's true
-    ideal, walking the issues in ``order`` (:func:`rules.tradeoff_ranking` of the believed
-    salience; design-schema2.md section 2)."""
-    if tactic == SEGMENT:
-        rules.offer(ideal(params, side, issues), salience(params, side, issues), toward, aim, out)
-    else:
-        rules.tradeoff_walk(
-            ideal(params, side, issues),
-            salience(params, side, issues),
-            ideal(params, 1 - side, issues),
-            order,
-            aim,
-            out,
-        )
+    """Side ``side``'s offer at target ``aim`` into ``out`` (:func:`offer_by`)."""
+    offer_by(
+        tactic,
+        ideal(params, side, issues),
+        salience(params, side, issues),
+        ideal(params, 1 - side, issues),
+        toward,
+        order,
+        aim,
+        out,
+    )
 
 
 @njit(cache=True, error_model="numpy")
-def rank_issues(
-    params: np.ndarray, layout: np.ndarray, settings: np.ndarray, issues: int, order: np.ndarray
-) -> None:
-    """Row j of ``order`` (2 x K): the order in which side j's trade-off concedes the
-    issues, from its own and its believed salience (once per trial: neither changes)."""
+def prepare(
+    params: np.ndarray,
+    issues: int,
+    protocol: tuple,
+    held: np.ndarray,
+    order: np.ndarray,
+    shares: np.ndarray,
+) -> int:
+    """What a trial's talks need that neither hawkishness nor the path of the talks changes,
+    computed once per trial (pivotal blame's counterfactual re-uses it): row j of ``order``
+    (2 x K), the order in which side j's trade-off concedes the issues (from its own and
+    its believed salience); ``shares[j, t]`` (2 x T), side j's concession share
+    ``alpha_j`` at held contact t on the scenario's clock (design-schema2.md section 1).
+    Returns the number of contacts held."""
+    contact_day, settings, layout, _ = protocol
     for j in range(2):
         if settings[TACTIC + j] == TRADEOFF:
             rules.tradeoff_ranking(
                 believed(params, layout, j, issues), salience(params, j, issues), order[j]
             )
-
-
-@njit(cache=True, error_model="numpy")
-def approver_veto(
-    params: np.ndarray,
-    issues: int,
-    first: int,
-    layout: np.ndarray,
-    approver_side: np.ndarray,
-    framework: np.ndarray,
-    row: int,
-    key: np.uint64,
-    given: np.ndarray,
-    slots: int,
-) -> int:
-    """The first approver (index, file order with side A's first) that refuses the
-    framework, F's side judging first, or -1 (design-schema2.md section 7): approver a
-    approves when ``u_a(x) + e >= r_a - EPS``, its noise in slot ``6 + a`` of ``row``."""
-    sd = params[noise_offset(issues)]
-    width = 2 * issues + 1
-    for side in (first, 1 - first):
-        for a in range(approver_side.shape[0]):
-            if approver_side[a] != side:
-                continue
-            at = layout[APPROVERS] + a * width
-            worth = rules.utility(
-                framework, params[at : at + issues], params[at + issues : at + 2 * issues]
-            )
-            e = noise(sd, key, given, row, draws.APPROVER + a, slots)
-            if not rules.approves(worth, e, params[at + 2 * issues]):
-                return a
-    return -1
-
-
-@njit(cache=True, error_model="numpy")
-def talks2(
-    params: np.ndarray,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    key: np.uint64,
-    given: np.ndarray,
-    offers: np.ndarray,
-    framework: np.ndarray,
-    protocol: tuple,
-    held: np.ndarray,
-    order: np.ndarray,
-) -> tuple[int, int, int, bool, int]:
-    """Schema 2's protocol (design-schema2.md sections 1-7, design section C):
-    ``(outcome, side, contact, held, who)``.
-
-    Only the contacts with ``held[t]`` take place. ``contact`` is the file index of the
-    deciding contact (the last one for a deadline), or T for an outcome at the summit itself
-    (the in-person round: a deal, no deal, or an approver's veto of a deal made there).
-    ``who`` is the vetoing approver's index, -1 otherwise. Under perception noise each side
-    reads each offer of the other once (errors ``err_f``, ``err_s``) and every judgement of
-    that offer reuses the reading.
-    """
-    contact_day, settings, layout, approver_side = protocol
-    contacts = held.shape[0]
-    slots = settings[SLOTS]
-    perception = settings[NOISE_MODEL] == PERCEPTION
-    calendar = settings[CLOCK] == CALENDAR_CLOCK
-    summit_day = settings[SUMMIT_DAY]
-    sd = params[noise_offset(issues)]
-    f, s = first, 1 - first
     n_held = 0
-    for t in range(contacts):
+    for t in range(held.shape[0]):
         n_held += held[t]
-    floor_f = floor_of(params, layout, f, issues)
-    floor_s = floor_of(params, layout, s, issues)
-    rho_f = optional(params, layout, RECIPROCITY + f)
-    rho_s = optional(params, layout, RECIPROCITY + s)
-    rho_f = 0.0 if np.isnan(rho_f) else rho_f
-    rho_s = 0.0 if np.isnan(rho_s) else rho_s
-    tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    rank_issues(params, layout, settings, issues, order)
-    since_f = optional(params, layout, REVIEWS_FROM + f)  # NaN: the fixed schedule
-    since_s = optional(params, layout, REVIEWS_FROM + s)
-    offers[s] = ideal(params, s, issues)  # F's first proposal goes toward S's ideal
-    framework[:] = np.nan
-    prev_f, prev_s, then_f, then_s = 1.0, 1.0, 0.0, 0.0
-    had_f, had_s = False, False
-    err_f, err_s = 0.0, 0.0
-    outcome, decider, contact, who = DEADLINE, -1, contacts - 1, -1
+    calendar = settings[CLOCK] == CALENDAR_CLOCK
     i = -1
-    for t in range(contacts):
+    for t in range(held.shape[0]):
         if not held[t]:
             continue
         i += 1
         if calendar:
-            elapsed = rules.calendar_elapsed(contact_day[t], summit_day)
+            elapsed = rules.calendar_elapsed(contact_day[t], settings[SUMMIT_DAY])
         else:
             elapsed = rules.contacts_elapsed(i, n_held)
-        aim_f = time_target(params, f, issues, elapsed, floor_f)
-        if rho_f != 0.0:  # F sets its target when it proposes (section 13)
-            now = value(params, f, issues, offers[s])
-            gain = rules.conceded_gain(now, then_f) if had_f else 0.0
-            aim_f = rules.reciprocal_target(aim_f, prev_f, rho_f, gain, floor_f)
-            then_f, had_f, prev_f = now, i >= 1, aim_f
-        propose(params, f, issues, tactic_f, offers[s], order[f], aim_f, offers[f])
-        worth = value(params, s, issues, offers[f])
-        err_s = noise(sd, key, given, t, draws.S_JUDGES, slots)
-        aim_s = time_target(params, s, issues, elapsed, floor_s)
-        if rho_s != 0.0:  # S sets its target when it judges F's offer
-            gain = rules.conceded_gain(worth, then_s) if had_s else 0.0
-            aim_s = rules.reciprocal_target(aim_s, prev_s, rho_s, gain, floor_s)
-            then_s, had_s, prev_s = worth, True, aim_s
-        agreed = -1
-        if rules.accepts(worth, err_s, aim_s):
-            agreed = f
-        else:
-            propose(params, s, issues, tactic_s, offers[f], order[s], aim_s, offers[s])
-            worth = value(params, f, issues, offers[s])
-            err_f = noise(sd, key, given, t, draws.F_JUDGES, slots)
-            if rules.accepts(worth, err_f, aim_f):
-                agreed = s
-        if agreed >= 0:
-            framework[:] = offers[agreed]
-            outcome, contact = SUMMIT, t
-            for j in (f, s):
-                if not perception:
-                    e = noise(sd, key, given, t, draws.APPROVAL + j, slots)
-                elif agreed == j:
-                    e = 0.0  # its own side's offer, read without error
-                else:
-                    e = err_s if j == s else err_f
-                worth = value(params, j, issues, framework)
-                if not rules.approves(worth, e, scalar(params, j, issues, RESERVATION)):
-                    outcome, decider = VETOED, j
-                    break
-            if outcome == SUMMIT:
-                a = approver_veto(
-                    params, issues, f, layout, approver_side, framework, t, key, given, slots
-                )
-                if a >= 0:
-                    outcome, decider, who = VETOED, approver_side[a], a
-            break
-        for j in (f, s):
-            since = since_f if j == f else since_s
-            due = reviewed[t, j] if np.isnan(since) else contact_day[t] >= since
-            if not due:
-                continue
-            if perception:
-                e = err_f if j == f else err_s
-            else:
-                e = noise(sd, key, given, t, draws.REVIEW + j, slots)
-            worth = value(params, j, issues, offers[1 - j])
-            if rules.cancels(worth, e, scalar(params, j, issues, PATIENCE)):
-                outcome, decider, contact = CANCELLED, j, t
-                break
-        if outcome == CANCELLED:
-            break
-    if outcome != DEADLINE:
-        return outcome, decider, contact, outcome == SUMMIT, who
-    # No framework and nobody cancelled: the meeting decisions on the summit date (row T).
-    for j in (f, s):
-        bar = optional(params, layout, MEETS + j)
-        if np.isnan(bar):
-            return outcome, decider, contact, False, who  # null: no summit without a deal
-        if n_held > 0:
-            worth = value(params, j, issues, offers[1 - j])
-            if perception:
-                e = err_f if j == f else err_s
-            else:
-                e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
-        else:  # no offer of the other side was ever read: its ideal is judged
-            worth = value(params, j, issues, ideal(params, 1 - j, issues))
-            e = noise(sd, key, given, contacts, draws.REVIEW + j, slots)
-        if not rules.attends(worth, e, bar):
-            return outcome, decider, contact, False, who
-    return in_person(params, issues, f, protocol, key, given, offers, framework, slots, sd, order)
-
-
-@njit(cache=True, error_model="numpy")
-def in_person(
-    params: np.ndarray,
-    issues: int,
-    f: int,
-    protocol: tuple,
-    key: np.uint64,
-    given: np.ndarray,
-    offers: np.ndarray,
-    framework: np.ndarray,
-    slots: int,
-    sd: float,
-    order: np.ndarray,
-) -> tuple[int, int, int, bool, int]:
-    """The principals' round at a summit held without a framework (design-schema2.md
-    section 6): elapsed time 1, no hawkishness, so each aims at its true reservation ``r``
-    (``tau = f = r``), with its own tactic and no reciprocity. F's principal proposes, S's
-    accepts if ``u + e >= r_S - EPS`` or counter-proposes, F's accepts if ``u + e >= r_F -
-    EPS``; a deal goes to the approvers alone. Noise row T; ``contact`` is T."""
-    contact_day, settings, layout, approver_side = protocol
-    contacts = contact_day.shape[0]
-    s = 1 - f
-    r_f = scalar(params, f, issues, RESERVATION)
-    r_s = scalar(params, s, issues, RESERVATION)
-    tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
-    propose(params, f, issues, tactic_f, offers[s], order[f], r_f, offers[f])
-    agreed = -1
-    e = noise(sd, key, given, contacts, draws.S_JUDGES, slots)
-    if rules.accepts(value(params, s, issues, offers[f]), e, r_s):
-        agreed = f
-    else:
-        propose(params, s, issues, tactic_s, offers[f], order[s], r_s, offers[s])
-        e = noise(sd, key, given, contacts, draws.F_JUDGES, slots)
-        if rules.accepts(value(params, f, issues, offers[s]), e, r_f):
-            agreed = s
-    if agreed < 0:
-        return NO_DEAL, -1, contacts, True, -1
-    framework[:] = offers[agreed]
-    a = approver_veto(
-        params, issues, f, layout, approver_side, framework, contacts, key, given, slots
-    )
-    if a >= 0:
-        return VETOED, approver_side[a], contacts, True, a
-    return SUMMIT, -1, contacts, True, -1
+        for j in range(2):
+            shares[j, t] = rules.concession_share_at(
+                elapsed,
+                scalar(params, j, issues, SOFTNESS),
+                scalar(params, j, issues, CONCESSION),
+            )
+    return n_held

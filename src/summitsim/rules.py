@@ -356,15 +356,14 @@ def tradeoff_walk(
     >>> [round(float(v), 12) for v in out]
     [0.0625, 1.0]
     """
+    # One exit, no early return: numba can then prune more of the reference counts of the
+    # arrays of the function this is inlined into (the kernel's offers).
     issues = own_ideal.shape[0]
-    if utility(other_ideal, own_ideal, own_salience) >= aim:
-        for k in range(issues):
-            out[k] = other_ideal[k]
-        return
+    whole = utility(other_ideal, own_ideal, own_salience) >= aim
     for k in range(issues):
-        out[k] = own_ideal[k]
+        out[k] = other_ideal[k] if whole else own_ideal[k]
     budget = 1.0 - aim
-    for place in range(issues):
+    for place in range(0 if whole else issues):
         k = order[place]
         gap = other_ideal[k] - own_ideal[k]
         cost = own_salience[k] * abs(gap)
@@ -375,7 +374,7 @@ def tradeoff_walk(
             if budget > 0.0:  # a partial move; cost > budget > 0 means w_k > 0
                 step = min(budget / own_salience[k], abs(gap))
                 out[k] = own_ideal[k] + step if gap > 0.0 else own_ideal[k] - step
-            return
+            break
 
 
 @njit(cache=True, inline="always", error_model="numpy")
