@@ -15,11 +15,23 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "summitsim"
 #: The layers, bottom first. A module may import from its own layer and the ones below;
 #: a name ending in "/" is a package and stands for all its modules.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "fingerprint", "outcomes", "rules", "draws", "atomic", "terminal_text", "shipped"),
+    (
+        "__init__",
+        "fingerprint",
+        "jit_options",
+        "outcomes",
+        "rules",
+        "draws",
+        "atomic",
+        "terminal_text",
+        "shipped",
+    ),
     ("scenario/",),
     ("arrays",),
     (
         "moves",
+        "talks",
+        "blame",
         "kernel",
         "observation",
         "compilation",

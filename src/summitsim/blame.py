@@ -23,11 +23,11 @@ trade-off's ranking, the concession shares): neither depends on hawkishness.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from summitsim import moves, rules
 from summitsim.arrays import HAWKISHNESS, RESERVATION, SIDELINE_BELOW, TRUST, TRUST_LOSS
 from summitsim.fingerprint import key_numba_cache
+from summitsim.jit_options import njit_no_runtime
 from summitsim.moves import floor_of, optional, scalar
 from summitsim.outcomes import CANCELLED, SUMMIT
 from summitsim.talks import talks2
@@ -35,7 +35,7 @@ from summitsim.talks import talks2
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def would_sideline(params: np.ndarray, issues: int, side: int) -> bool:
     """Whether blame would sideline side ``side``'s negotiator."""
     trust = rules.trust_after_failure(
@@ -46,7 +46,7 @@ def would_sideline(params: np.ndarray, issues: int, side: int) -> bool:
     return rules.sidelined(trust, scalar(params, side, issues, SIDELINE_BELOW))
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def sidelining(params: np.ndarray, issues: int, blamed: int) -> int:
     """Bit mask of the blamed negotiators whom the fall of trust sidelines; who is blamed
     is :func:`rules.blames` (always) or :func:`rules.pivotal_blame` (pivotal)."""
@@ -57,7 +57,7 @@ def sidelining(params: np.ndarray, issues: int, blamed: int) -> int:
     return mask
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def faithful_floor(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> float:
     """Side ``side``'s floor with ``h = 0`` and its mandate kept: the counterfactual's
     (design-schema2.md section 13), the same operations as :func:`moves.floor_of`."""
@@ -67,7 +67,7 @@ def faithful_floor(params: np.ndarray, layout: np.ndarray, side: int, issues: in
     return rules.floor(mandate, 0.0)
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def talks_and_blame(
     params: np.ndarray,
     issues: int,

@@ -61,6 +61,7 @@ import numpy as np
 from numba import njit
 
 from summitsim.fingerprint import key_numba_cache
+from summitsim.jit_options import njit_no_runtime
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
@@ -143,7 +144,7 @@ def block_key(seed: int, point: int, block: int) -> np.ndarray:
     return sequence.generate_state(2, np.uint64)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _mix(z: np.uint64) -> np.uint64:
     """SplitMix64's output function: a bijective avalanche of 64 bits."""
     z = (z ^ (z >> _SHIFT30)) * _MIX1
@@ -151,7 +152,7 @@ def _mix(z: np.uint64) -> np.uint64:
     return z ^ (z >> _SHIFT31)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def mix_trial_key(key: np.ndarray, trial: int) -> np.uint64:
     """Key of trial ``trial`` (0-based, inside its block) of the block keyed by ``key``."""
     return _mix(key[0] ^ _mix(key[1] + np.uint64(trial) * _GOLDEN))
@@ -163,19 +164,19 @@ def trial_key(key: np.ndarray, trial: int) -> np.uint64:
     return np.uint64(mix_trial_key(key, trial))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _unit(bits: np.uint64) -> float:
     """The top 53 of 64 random bits as a float in the open interval (0, 1)."""
     return (np.float64(bits >> _SHIFT11) + 0.5) * _TWO_POW_M53
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def uniform(key: np.uint64, counter: int) -> float:
     """The ``counter``-th uniform number of a trial, in the open interval (0, 1)."""
     return _unit(_mix(np.uint64(key) + np.uint64(counter) * _GOLDEN))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def standard_normal(key: np.uint64, counter: int) -> float:
     """The ``counter``-th standard normal number of a trial, by Doornik's ziggurat.
 
@@ -202,7 +203,7 @@ def standard_normal(key: np.uint64, counter: int) -> float:
         bits = _mix(bits + _RETRY)
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _normal_tail(bits: np.uint64, negative: bool) -> float:
     """A normal beyond the base layer's edge R (Marsaglia's tail method)."""
     while True:
@@ -214,7 +215,7 @@ def _normal_tail(bits: np.uint64, negative: bool) -> float:
             return x - _ZIG_R if negative else _ZIG_R - x
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _marsaglia_tsang(key: np.uint64, counter: int, shape: float) -> tuple[float, float, int]:
     """Marsaglia and Tsang's squeeze for ``shape >= 1``: ``(d, v, next counter)``, the
     Gamma(shape, 1) variate being ``d * v``."""
@@ -233,7 +234,7 @@ def _marsaglia_tsang(key: np.uint64, counter: int, shape: float) -> tuple[float,
             return d, v, counter
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
     """A Gamma(shape, 1) variate for ``shape > 0`` (Marsaglia and Tsang, 2000), drawn from
     counters ``counter, counter + 1, ...``; returns the variate and the next free counter.
@@ -248,7 +249,7 @@ def gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
     return boost * d * v, counter
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def log_gamma(key: np.uint64, counter: int, shape: float) -> tuple[float, int]:
     """The log of the variate :func:`gamma` draws from the same counters (and the same next
     counter), finite where that variate underflows: -inf only for shapes below ~1e-306."""
@@ -286,7 +287,8 @@ def draw_parameters(
     included); ``COPY`` the ``width`` entries from index ``low``. For finite ``low`` and
     ``high`` and the concentrations a scenario allows, every value is finite and in range.
     """
-    out[:] = nominal
+    for k in range(out.shape[0]):  # no array copy: a loop needs no runtime
+        out[k] = nominal[k]
     counter = 0
     for u in range(form.shape[0]):
         at = index[u]
@@ -315,12 +317,13 @@ def draw_parameters(
             counter += 1
         elif form[u] == COPY:
             source = int(low[u])
-            out[at : at + width[u]] = out[source : source + width[u]]
+            for k in range(width[u]):  # element by element: no array copy, no runtime
+                out[at + k] = out[source + k]
         else:
             _normalise(out[at : at + width[u]])
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _beta(key: np.uint64, counter: int, a: float, b: float) -> tuple[float, int]:
     """A Beta(a, b) variate as a ratio of gammas, and the next free counter. When both
     gammas underflow to 0 (tiny shapes) the ratio is taken from their logs instead."""
@@ -335,7 +338,7 @@ def _beta(key: np.uint64, counter: int, a: float, b: float) -> tuple[float, int]
     return 1.0 / (1.0 + np.exp(log_below - log_above)), counter
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _dirichlet(weights: np.ndarray, concentration: float, key: np.uint64, counter: int) -> int:
     """Replace ``weights`` (summing to 1) in place by a Dirichlet(concentration * weights)
     draw; returns the next free counter.
@@ -369,7 +372,7 @@ def _dirichlet(weights: np.ndarray, concentration: float, key: np.uint64, counte
     return counter
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _normalise(weights: np.ndarray) -> None:
     """Rescale ``weights`` (>= 0) to sum 1; all 0 become equal weights (no issue counts
     more than another), not 0 / 0."""
@@ -377,36 +380,37 @@ def _normalise(weights: np.ndarray) -> None:
     if total > 0.0:
         weights /= total
     else:
-        weights[:] = 1.0 / weights.shape[0]
+        for k in range(weights.shape[0]):  # a loop: no array runtime
+            weights[k] = 1.0 / weights.shape[0]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def judgement_noise(key: np.uint64, contact: int, slot: int) -> float:
     """Standard normal of judgement ``slot`` (0-5) at contact ``contact`` of a trial."""
     return standard_normal(key, NOISE_COUNTER + NOISE_SLOTS * contact + slot)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def noise_slots(approvers: int) -> int:
     """Noise slots per row: the six of schema 1, then one per approver."""
     return NOISE_SLOTS + approvers
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def noise_rows(contacts: int, summit_round: bool) -> int:
     """Noise rows: one per contact, and row T for the summit when some principal may meet
     without a deal."""
     return contacts + 1 if summit_round else contacts
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def row_noise(key: np.uint64, row: int, slot: int, slots: int) -> float:
     """Standard normal of ``slot`` in noise row ``row`` of a layout with ``slots`` slots per
     row (:func:`noise_slots`); with 6 slots, :func:`judgement_noise`."""
     return standard_normal(key, NOISE_COUNTER + slots * row + slot)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def contact_held(key: np.uint64, contact: int, probability: float) -> bool:
     """Whether contact ``contact`` takes place in the trial keyed ``key``, held with
     ``probability`` (a sure contact draws nothing)."""
@@ -415,7 +419,7 @@ def contact_held(key: np.uint64, contact: int, probability: float) -> bool:
     return uniform(key, HELD_COUNTER + contact) < probability
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def noise_matrix(key: np.uint64, rows: int, out: np.ndarray) -> None:
     """Write into ``out`` (rows x slots: T x 6 in schema 1, see :func:`noise_rows` and
     :func:`noise_slots`) every standard normal a trial may use as noise."""

@@ -28,6 +28,7 @@ KERNEL_SOURCES = (
     "moves.py",
     "talks.py",
     "blame.py",
+    "jit_options.py",
     "kernel.py",
     # compiled beside the kernel: the observation matching and the inference summaries
     "observation.py",

@@ -40,6 +40,7 @@ from summitsim.arrays import (
 )
 from summitsim.blame import sidelining, talks_and_blame
 from summitsim.fingerprint import key_numba_cache
+from summitsim.jit_options import njit_no_runtime
 from summitsim.moves import Protocol, ideal, protocol_of, scalar, value
 from summitsim.outcomes import (
     CANCELLED,
@@ -60,7 +61,7 @@ _NOMINAL, _ISSUES, _REVIEWED = 0, 7, 9
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _judgement_noise(
     sd: float, key: np.uint64, given: np.ndarray, contact: int, slot: int
 ) -> float:
@@ -72,7 +73,7 @@ def _judgement_noise(
     return sd * draws.judgement_noise(key, contact, slot)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _propose(
     params: np.ndarray, side: int, issues: int, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
@@ -80,7 +81,7 @@ def _propose(
     rules.offer(ideal(params, side, issues), moves.salience(params, side, issues), toward, aim, out)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
     """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact`` (part 1)."""
     return rules.aim(
@@ -93,7 +94,7 @@ def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _talks(
     params: np.ndarray,
     issues: int,
@@ -108,8 +109,11 @@ def _talks(
     contacts = reviewed.shape[0]
     sd = params[noise_offset(issues)]
     mover, other = first, 1 - first
-    offers[other] = ideal(params, other, issues)  # F's first proposal goes toward S's ideal
-    framework[:] = np.nan
+    toward = ideal(params, other, issues)  # F's first proposal goes toward S's ideal
+    for k in range(issues):  # a loop: no array runtime
+        offers[other, k] = toward[k]
+    for k in range(framework.shape[0]):  # a loop: no array runtime
+        framework[k] = np.nan
     outcome, decider, contact = DEADLINE, -1, contacts - 1
     for t in range(contacts):
         aim_mover = _aim(params, mover, issues, t, contacts)
@@ -127,7 +131,8 @@ def _talks(
             if rules.accepts(worth, noise, aim_mover):
                 agreed = other
         if agreed >= 0:
-            framework[:] = offers[agreed]
+            for k in range(framework.shape[0]):  # a loop: no array runtime
+                framework[k] = offers[agreed, k]
             outcome, decider, contact = SUMMIT, -1, t
             for j in (mover, other):
                 worth = value(params, j, issues, framework)
@@ -203,7 +208,7 @@ def negotiate(
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _negotiate(
     params: np.ndarray,
     issues: int,
@@ -256,7 +261,7 @@ def _negotiate(
     return result
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _trial(
     trial: int,
     case: tuple,

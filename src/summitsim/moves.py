@@ -34,6 +34,7 @@ from summitsim.arrays import (
     side_offset,
 )
 from summitsim.fingerprint import key_numba_cache
+from summitsim.jit_options import njit_no_runtime
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
@@ -154,7 +155,7 @@ def protocol_of(arrays: ScenarioArrays) -> Protocol:
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slots: int) -> float:
     """Noise ``e`` of one reading: ``sd`` times the standard normal of (row, slot), from the
     ``given`` table when it has rows (the Mesa model's table), else from the trial key.
@@ -169,7 +170,7 @@ def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slo
     return e
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def draw_held(params: np.ndarray, layout: np.ndarray, key: np.uint64, out: np.ndarray) -> int:
     """Which contacts a trial holds, into ``out`` (T, bool); returns how many.
 
@@ -184,7 +185,7 @@ def draw_held(params: np.ndarray, layout: np.ndarray, key: np.uint64, out: np.nd
     return count
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def scalar(params: np.ndarray, side: int, issues: int, field: int) -> float:
     """A side's schema 1 scalar ``field`` (an index of ``arrays.SIDE_FIELDS``)."""
     return params[side_offset(side, issues) + 2 * issues + field]
@@ -204,19 +205,19 @@ def salience(params: np.ndarray, side: int, issues: int) -> np.ndarray:
     return params[base : base + issues]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def value(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
     """Value of position ``x`` to side ``side``'s principal."""
     return rules.utility(x, ideal(params, side, issues), salience(params, side, issues))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def optional(params: np.ndarray, layout: np.ndarray, at: int) -> float:
     """The parameter at ``layout[at]``, NaN when the scenario does not carry it."""
     return np.nan if layout[at] < 0 else params[layout[at]]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def floor_of(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> float:
     """The negotiator's floor ``f = m + h (1 - m)`` with the mandate ``m`` (the trial's
     reservation when none is set; design-schema2.md section 4)."""
@@ -226,7 +227,7 @@ def floor_of(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> 
     return rules.floor(mandate, scalar(params, side, issues, HAWKISHNESS))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def time_target(
     params: np.ndarray, side: int, issues: int, elapsed: float, floor_value: float
 ) -> float:
@@ -249,7 +250,7 @@ def believed(params: np.ndarray, layout: np.ndarray, side: int, issues: int) -> 
     return salience(params, 1 - side, issues)
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def offer_by(
     tactic: int,
     own_ideal: np.ndarray,
@@ -273,7 +274,7 @@ def offer_by(
         rules.tradeoff_walk(own_ideal, own_salience, other_ideal, order, aim, out)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def propose(
     params: np.ndarray,
     side: int,
@@ -297,7 +298,7 @@ def propose(
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def prepare(
     params: np.ndarray,
     issues: int,

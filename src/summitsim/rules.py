@@ -19,6 +19,7 @@ import numpy as np
 from numba import njit
 
 from summitsim.fingerprint import key_numba_cache
+from summitsim.jit_options import njit_no_runtime
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
@@ -28,7 +29,7 @@ EPS = 1e-9
 ZERO_DISTANCE = 1e-12
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     """Linear additive utility ``u(x) = 1 - sum_k w_k |x_k - a_k|``, in ``[0, 1]``.
 
@@ -39,7 +40,7 @@ def utility(x: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     return 1.0 - distance(x, ideal, salience)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def distance(y: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     """Weighted distance ``D = sum_k w_k |y_k - a_k|`` of a point from an ideal, in ``[0, 1]``."""
     total = 0.0
@@ -48,7 +49,7 @@ def distance(y: np.ndarray, ideal: np.ndarray, salience: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def floor(reservation: float, hawkishness: float) -> float:
     """The negotiator's floor ``f = r + h (1 - r)``: the reservation value it was given made
     harder by agency slack ``h`` in ``[0, 1]``; ``f`` in ``[r, 1]``.
@@ -67,7 +68,7 @@ def floor(reservation: float, hawkishness: float) -> float:
     return reservation + hawkishness * (1.0 - reservation)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def concession_share(contact: int, contacts: int, softness: float, concession: float) -> float:
     """Share of the concession range given up at contact ``t`` of ``T`` (Faratin's alpha):
     ``alpha(t) = s + (1 - s) (t / (T - 1))^(1 / beta)``, and ``alpha = 1`` when ``T = 1``.
@@ -78,7 +79,7 @@ def concession_share(contact: int, contacts: int, softness: float, concession: f
     return concession_share_at(contacts_elapsed(contact, contacts), softness, concession)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def contacts_elapsed(contact: int, contacts: int) -> float:
     """Elapsed time on the ``contacts`` clock: ``e = t / (T - 1)`` at contact ``t`` of ``T``
     held contacts, 1 when ``T = 1`` (design.md section 2; design-schema2.md section 1).
@@ -97,7 +98,7 @@ def contacts_elapsed(contact: int, contacts: int) -> float:
     return contact / (contacts - 1.0)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def calendar_elapsed(days_since_start: int, days_to_summit: int) -> float:
     """Elapsed time on the ``calendar`` clock: ``e(d) = (d - start) / (summit - start)``,
     counted in whole days; ``e`` is in ``[0, 1)`` before the summit and 1 on the summit day
@@ -118,7 +119,7 @@ def calendar_elapsed(days_since_start: int, days_to_summit: int) -> float:
     return days_since_start / float(days_to_summit)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def concession_share_at(elapsed: float, softness: float, concession: float) -> float:
     """Faratin's time-dependent share at elapsed time ``e`` in ``[0, 1]``:
     ``alpha = s + (1 - s) e^(1 / beta)``, with ``alpha = s`` at ``e = 0`` and ``alpha = 1``
@@ -139,7 +140,7 @@ def concession_share_at(elapsed: float, softness: float, concession: float) -> f
     return share
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def target(share: float, floor_value: float) -> float:
     """The utility a side aims at: ``tau = 1 - alpha (1 - f)``, from 1 (its ideal) down to
     its floor ``f`` as the share ``alpha`` of the range given up goes from 0 to 1.
@@ -150,7 +151,7 @@ def target(share: float, floor_value: float) -> float:
     return 1.0 - share * (1.0 - floor_value)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def aim(
     contact: int,
     contacts: int,
@@ -172,7 +173,7 @@ def aim(
     return target(share, floor(reservation, hawkishness))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def offer(
     ideal: np.ndarray, salience: np.ndarray, toward: np.ndarray, aim: float, out: np.ndarray
 ) -> None:
@@ -189,13 +190,13 @@ def offer(
         out[k] = ideal[k] + step * (toward[k] - ideal[k])
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def accepts(value: float, noise: float, aim: float) -> bool:
     """A side accepts an offer worth ``value`` to its principal when ``u + e >= tau - EPS``."""
     return value + noise >= aim - EPS
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def approves(value: float, noise: float, reservation: float) -> bool:
     """A principal approves a framework when ``u + e >= r - EPS`` (else it vetoes the summit).
 
@@ -207,14 +208,14 @@ def approves(value: float, noise: float, reservation: float) -> bool:
     return value + noise >= reservation - EPS
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def cancels(value: float, noise: float, patience: float) -> bool:
     """A principal under review cancels when the other side's latest offer is worth
     ``u + e < q - EPS`` to it."""
     return value + noise < patience - EPS
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def trust_after_failure(trust: float, trust_loss: float, hawkishness: float) -> float:
     """Trust left in a negotiator after a failure its principal did not cause:
     ``trust - trust_loss (1 + h)``; a harder negotiator is blamed more.
@@ -225,7 +226,7 @@ def trust_after_failure(trust: float, trust_loss: float, hawkishness: float) -> 
     return trust - trust_loss * (1.0 + hawkishness)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def blames(summit_held: bool, own_side_cancelled: bool, has_negotiator: bool) -> bool:
     """Whether a principal blames its negotiator once the talks are over: after any outcome
     but a summit, unless its own side cancelled (a failure it caused itself); a principal
@@ -238,13 +239,13 @@ def blames(summit_held: bool, own_side_cancelled: bool, has_negotiator: bool) ->
     return has_negotiator and not summit_held and not own_side_cancelled
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def sidelined(trust: float, sideline_below: float) -> bool:
     """A negotiator is sidelined when its principal's trust is strictly below the threshold."""
     return trust < sideline_below
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _tradeoff_key(believed: float, own: float) -> float:
     """Rank of an issue in the trade-off: ``v_k / w_k``, infinite when ``w_k = 0`` (an issue
     the author does not care about is conceded first, whatever the other side gains)."""
@@ -253,7 +254,7 @@ def _tradeoff_key(believed: float, own: float) -> float:
     return believed / own
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _next_in_ranking(believed_salience: np.ndarray, own_salience: np.ndarray, last: int) -> int:
     """The issue after ``last`` (-1: the first) in the order of ``v_k / w_k``, highest first,
     exact ties in file order: the stable descending sort, read one place at a time.
@@ -316,7 +317,7 @@ def tradeoff_offer(
     tradeoff_walk(own_ideal, own_salience, other_ideal, order, aim, out)
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def tradeoff_ranking(
     believed_salience: np.ndarray, own_salience: np.ndarray, order: np.ndarray
 ) -> None:
@@ -337,7 +338,7 @@ def tradeoff_ranking(
         k = _next_in_ranking(believed_salience, own_salience, k)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def tradeoff_walk(
     own_ideal: np.ndarray,
     own_salience: np.ndarray,
@@ -377,7 +378,7 @@ def tradeoff_walk(
             break
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def conceded_gain(value_now: float, value_then: float) -> float:
     """What the other side conceded to j since j last acted: ``Delta_j = max(0, u_j(y_now) -
     u_j(y_then))``, the gain to j's principal between the other side's latest offer now and
@@ -389,7 +390,7 @@ def conceded_gain(value_now: float, value_then: float) -> float:
     return max(0.0, value_now - value_then)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def reciprocal_target(
     time_aim: float, previous_aim: float, reciprocity: float, gain: float, floor_value: float
 ) -> float:
@@ -412,7 +413,7 @@ def reciprocal_target(
     return max(floor_value, min(time_aim, previous_aim - reciprocity * gain))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def attends(value: float, noise: float, meets_without_deal: float) -> bool:
     """A principal goes to a summit without an agreed framework when the other side's latest
     offer (its ideal if none) is worth ``u + e >= q^m - EPS`` to it (design-schema2.md
@@ -425,7 +426,7 @@ def attends(value: float, noise: float, meets_without_deal: float) -> bool:
     return accepts(value, noise, meets_without_deal)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def pivotal_blame(outcome: int, counterfactual: int, summit: int) -> bool:
     """A principal blames its negotiator under ``pivotal`` blame when the negotiator's
     hawkishness was pivotal: the real outcome is not a summit and the same trial with

@@ -7,11 +7,11 @@ the equations are in :mod:`summitsim.rules`.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from summitsim import draws, rules
 from summitsim.arrays import PATIENCE, RESERVATION, noise_offset, side_offset
 from summitsim.fingerprint import key_numba_cache
+from summitsim.jit_options import njit_no_runtime
 from summitsim.moves import (
     APPROVERS,
     MEETS,
@@ -35,14 +35,14 @@ from summitsim.outcomes import CANCELLED, DEADLINE, NO_DEAL, SUMMIT, VETOED
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def worth_to(params: np.ndarray, side: int, issues: int, offers: np.ndarray, row: int) -> float:
     """Value of the offer in row ``row`` of ``offers`` to side ``side``'s principal, as a
     call for :func:`talks2`'s loop (see the note above :func:`_segment_from`)."""
     return value(params, side, issues, offers[row])
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def worth_to_framework(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
     """Value of position ``x`` to side ``side``'s principal, as a call (see
     the note above :func:`_segment_from`)."""
@@ -56,7 +56,7 @@ def worth_to_framework(params: np.ndarray, side: int, issues: int, x: np.ndarray
 # functions below make them, and talks2 calls them (a call borrows its arrays).
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _segment_from(
     params: np.ndarray, side: int, issues: int, offers: np.ndarray, aim: float
 ) -> None:
@@ -71,7 +71,7 @@ def _segment_from(
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def _tradeoff_from(
     params: np.ndarray, side: int, issues: int, offers: np.ndarray, order: np.ndarray, aim: float
 ) -> None:
@@ -88,7 +88,7 @@ def _tradeoff_from(
     )
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def approver_veto(
     params: np.ndarray,
     issues: int,
@@ -124,7 +124,7 @@ def approver_veto(
     return refused  # one exit (see talks2)
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def talks2(
     params: np.ndarray,
     issues: int,
@@ -176,7 +176,8 @@ def talks2(
     base_s = side_offset(s, issues)
     for k in range(issues):  # F's first proposal goes toward S's ideal
         offers[s, k] = params[base_s + k]
-    framework[:] = np.nan
+    for k in range(framework.shape[0]):  # a loop: no array runtime
+        framework[k] = np.nan
     prev_f, prev_s, then_f, then_s = 1.0, 1.0, 0.0, 0.0
     had_f, had_s = False, False
     err_f, err_s = 0.0, 0.0
@@ -282,7 +283,7 @@ def talks2(
     return outcome, decider, contact, summit_held, who
 
 
-@njit(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, error_model="numpy")
 def in_person(
     params: np.ndarray,
     issues: int,
@@ -319,7 +320,8 @@ def in_person(
             agreed = s
     outcome, decider, who = NO_DEAL, -1, -1
     if agreed >= 0:
-        framework[:] = offers[agreed]
+        for k in range(framework.shape[0]):  # a loop: no array runtime
+            framework[k] = offers[agreed, k]
         who = approver_veto(
             params, issues, f, layout, approver_side, framework, contacts, key, given, slots
         )
