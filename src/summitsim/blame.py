@@ -28,7 +28,7 @@ from summitsim import moves, rules
 from summitsim.arrays import HAWKISHNESS, RESERVATION, SIDELINE_BELOW, TRUST, TRUST_LOSS
 from summitsim.fingerprint import key_numba_cache
 from summitsim.jit_options import njit_no_runtime
-from summitsim.moves import floor_of, optional, scalar
+from summitsim.moves import ProtocolTuple, floor_of, optional, scalar
 from summitsim.outcomes import CANCELLED, SUMMIT
 from summitsim.talks import talks2
 
@@ -78,7 +78,7 @@ def talks_and_blame(
     given_noise: np.ndarray,
     offers: np.ndarray,
     framework: np.ndarray,
-    protocol: tuple,
+    protocol: ProtocolTuple,
     held: np.ndarray,
     full: bool,
     spare: np.ndarray,

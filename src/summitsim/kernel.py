@@ -23,6 +23,7 @@ public wrappers :func:`simulate` and :func:`count` validate and allocate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit, prange
@@ -41,7 +42,7 @@ from summitsim.arrays import (
 from summitsim.blame import sidelining, talks_and_blame
 from summitsim.fingerprint import key_numba_cache
 from summitsim.jit_options import njit_no_runtime
-from summitsim.moves import Protocol, ideal, protocol_of, scalar, value
+from summitsim.moves import Protocol, ProtocolTuple, ideal, protocol_of, scalar, value
 from summitsim.outcomes import (
     CANCELLED,
     COUNT_COLUMNS,
@@ -58,6 +59,9 @@ CHUNKS = 64
 #: Positions in the flat ``case`` tuple of :func:`kernel_case`.
 _NOMINAL, _ISSUES, _REVIEWED = 0, 7, 9
 #: An empty noise table: the kernel then draws each judgement's noise from the trial key.
+#: A scenario's arrays as the kernel's loops take them (:func:`kernel_case`): numba types
+#: a tuple by its items, so the drivers hand it a tuple, not the dataclass.
+KernelCase = tuple[Any, ...]
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
 
@@ -69,7 +73,8 @@ def _judgement_noise(
     if sd == 0.0:
         return 0.0
     if given.shape[0] > 0:
-        return sd * given[contact, slot]
+        given_noise: float = sd * given[contact, slot]
+        return given_noise
     return sd * draws.judgement_noise(key, contact, slot)
 
 
@@ -165,7 +170,7 @@ def negotiate(
     given_noise: np.ndarray,
     offers: np.ndarray,
     framework: np.ndarray,
-    protocol: tuple,
+    protocol: ProtocolTuple,
     held: np.ndarray,
     full: bool,
     spare: np.ndarray,
@@ -219,7 +224,7 @@ def _negotiate(
     given_noise: np.ndarray,
     offers: np.ndarray,
     framework: np.ndarray,
-    protocol: tuple,
+    protocol: ProtocolTuple,
     held: np.ndarray,
     full: bool,
     spare: np.ndarray,
@@ -264,7 +269,7 @@ def _negotiate(
 @njit_no_runtime(cache=True, error_model="numpy")
 def _trial(
     trial: int,
-    case: tuple,
+    case: KernelCase,
     block: np.ndarray,
     params: np.ndarray,
     offers: np.ndarray,
@@ -324,7 +329,9 @@ def _trial(
 
 
 @njit(cache=True, error_model="numpy")
-def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: np.ndarray) -> None:
+def _count_range(
+    start: int, stop: int, case: KernelCase, block: np.ndarray, counts: np.ndarray
+) -> None:
     """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``."""
     params = np.empty_like(case[_NOMINAL])
     offers = np.empty((2, case[_ISSUES]))
@@ -353,7 +360,7 @@ def _count_range(start: int, stop: int, case: tuple, block: np.ndarray, counts: 
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def count_block_parallel(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
+def count_block_parallel(case: KernelCase, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """Outcome counts of ``trials`` trials of one block, over numba threads: ``out`` is a
     (CHUNKS x 10) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
     size = (trials + CHUNKS - 1) // CHUNKS
@@ -362,14 +369,14 @@ def count_block_parallel(case: tuple, block: np.ndarray, trials: int, out: np.nd
 
 
 @njit(cache=True, error_model="numpy")
-def count_block_serial(case: tuple, block: np.ndarray, trials: int, out: np.ndarray) -> None:
+def count_block_serial(case: KernelCase, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """:func:`count_block_parallel` on the calling thread alone (for Dask workers)."""
     _count_range(0, trials, case, block, out[0])
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def simulate_block(
-    case: tuple,
+    case: KernelCase,
     block: np.ndarray,
     outcome: np.ndarray,
     side: np.ndarray,
@@ -436,7 +443,7 @@ class Trials:
     day: np.ndarray
 
 
-def kernel_case(arrays: ScenarioArrays, protocol: Protocol | None = None) -> tuple:
+def kernel_case(arrays: ScenarioArrays, protocol: Protocol | None = None) -> KernelCase:
     """The scenario's arrays as the one tuple the jitted kernels take (``protocol``: the
     scenario's schema 2 settings, by default :func:`summitsim.moves.protocol_of`)."""
     protocol = protocol_of(arrays) if protocol is None else protocol

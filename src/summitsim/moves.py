@@ -56,6 +56,11 @@ RECIPROCITY, MANDATE, MEETS, REVIEWS_FROM, BELIEVES, HELD, APPROVERS = 0, 2, 4, 
 LAYOUT = 12
 
 
+#: The protocol as the jitted kernel takes it (:meth:`Protocol.as_tuple`): contact days,
+#: settings, layout, approvers' sides.
+ProtocolTuple = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class Protocol:
     """The scenario's schema 2 settings as the kernel reads them: each contact's day
@@ -68,7 +73,7 @@ class Protocol:
     layout: np.ndarray  # (LAYOUT,) int64
     approver_side: np.ndarray  # (n,) int64
 
-    def as_tuple(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def as_tuple(self) -> ProtocolTuple:
         """The four arrays, in the order the jitted kernel unpacks them."""
         return (self.contact_day, self.settings, self.layout, self.approver_side)
 
@@ -302,7 +307,7 @@ def propose(
 def prepare(
     params: np.ndarray,
     issues: int,
-    protocol: tuple,
+    protocol: ProtocolTuple,
     held: np.ndarray,
     order: np.ndarray,
     shares: np.ndarray,
