@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from summitsim.model import SummitModel
 from summitsim.scenario import load_scenario
@@ -199,3 +202,51 @@ def test_printed_summaries_show_the_title_escaped(
     assert "\x1b" not in done.stdout
     assert FORGED_TITLE_SHOWN in done.stdout
     assert not any(line.startswith("Tipping point: forged") for line in done.stdout.splitlines())
+
+
+#: A valid mathtext pair: matplotlib's maths would draw an italic x and drop both dollars.
+VALID_PAIR = "Donald $x$ Trump"
+
+
+def test_a_valid_dollar_pair_keeps_its_dollars(hostile: Path) -> None:
+    """A ``$...$`` pair that is valid mathtext is still drawn as written: every text of the
+    run figure and the page panels is drawn without maths, and the pair is as wide on the
+    image as the same characters in plain text (maths would draw one italic letter)."""
+    from summitsim.demo import app
+    from summitsim.figures import panels
+    from summitsim.figures.run import run_figure
+
+    path = hostile.with_name("valid_pair.yaml")
+    path.write_text(
+        hostile.read_text(encoding="utf-8").replace("Donald $Trump_$", VALID_PAIR),
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    params = app.model_params(str(path), scenario)
+    model = app.ClassroomModel(
+        **{k: v["value"] if isinstance(v, dict) else v for k, v in params.items()}
+    )
+    model.run()
+    run = SummitModel(scenario)
+    run.run()
+    figures = [run_figure(run)] + [
+        build(model)
+        for build in (panels.offers_figure, panels.values_figure, panels.utility_space_figure)
+    ]
+    texts = [t for figure in figures for t in figure.findobj(match=_is_text)]
+    assert all(not t.get_parse_math() for t in texts)
+    pair = next(t for t in texts if VALID_PAIR in t.get_text())
+    figure = next(f for f in figures if pair in f.findobj(match=_is_text))
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    width = pair.get_window_extent(renderer).width
+    literal, maths = (_width_of(pair, figure, renderer, parse_math) for parse_math in (False, True))
+    assert abs(maths - literal) > 5  # maths drops the two dollars: this test can tell
+    assert width == pytest.approx(literal, abs=0.5)
+
+
+def _width_of(text: Text, figure: Figure, renderer: RendererAgg, parse_math: bool) -> float:
+    """The width on the image of ``text``'s string in its font, drawn with or without maths."""
+    other = Text(0, 0, text.get_text(), fontproperties=text.get_fontproperties())
+    other.set_parse_math(parse_math)
+    other.set_figure(figure)
+    return float(other.get_window_extent(renderer).width)
