@@ -190,11 +190,12 @@ def negotiate(
     counterfactual of every failed trial where hawkishness could be pivotal; without it,
     only where a fall of trust would sideline (all that counting needs; see
     :mod:`summitsim.blame`); ``spare`` (3 x K) is its scratch and ``order`` (2 x K, int64)
-    that of the trade-off's ranking. (The kernel's own loops call :func:`_negotiate`,
-    with every scratch array allocated once per chunk.)
+    that of the trade-off's ranking. (The kernel's own loops and
+    :mod:`summitsim.observation` call :func:`negotiate_with_scratch`, with every scratch
+    array allocated once per chunk.)
     """
     shares = np.empty((2, held.shape[0]))
-    return _negotiate(
+    return negotiate_with_scratch(
         params,
         issues,
         first,
@@ -214,7 +215,7 @@ def negotiate(
 
 
 @njit_no_runtime(cache=True, error_model="numpy")
-def _negotiate(
+def negotiate_with_scratch(
     params: np.ndarray,
     issues: int,
     first: int,
@@ -309,7 +310,7 @@ def _trial(
     if layout[moves.HELD] >= 0:
         moves.draw_held(params, layout, key, held)
     protocol = (contact_day, settings, layout, approver_side)
-    return _negotiate(
+    return negotiate_with_scratch(
         params,
         issues,
         first,

@@ -16,7 +16,8 @@ A trial reproduces the observation when every line written matches:
 
 :func:`observe_block` draws each trial's parameters
 (:func:`summitsim.draws.draw_parameters`), optionally sets some of them over the draws,
-and negotiates it with the kernel's own protocol (:func:`summitsim.kernel.negotiate`),
+and negotiates it with the kernel's own protocol (:func:`summitsim.kernel.negotiate`, its
+scratch arrays allocated once per chunk),
 writing per trial the outcome, the deciding side and contact, the sidelined negotiators,
 whether the summit met, and the drawn values of the parameters asked for. With nothing
 set over the draws its trials are the counting kernel's, trial for trial (tested).
@@ -32,7 +33,7 @@ from numba import njit, prange
 from summitsim import draws, moves
 from summitsim.arrays import ScenarioArrays
 from summitsim.fingerprint import key_numba_cache
-from summitsim.kernel import CHUNKS, NO_GIVEN_NOISE, negotiate, outcome_days
+from summitsim.kernel import CHUNKS, NO_GIVEN_NOISE, negotiate_with_scratch, outcome_days
 from summitsim.moves import Protocol, protocol_of
 from summitsim.outcomes import Outcome
 from summitsim.scenario.schema import Scenario
@@ -141,6 +142,7 @@ def observe_block(
         contacts_held = np.ones(reviewed.shape[0], dtype=np.bool_)
         spare = np.empty((3, issues))
         order = np.empty((2, issues), dtype=np.int64)
+        shares = np.empty((2, reviewed.shape[0]))
         protocol = (contact_day, settings, layout, approver_side)
         for i in range(min(c * size, n), min((c + 1) * size, n)):
             key = draws.mix_trial_key(block, trial_ids[i])
@@ -151,7 +153,7 @@ def observe_block(
                 params[set_index[k]] = set_value[k]
             if layout[moves.HELD] >= 0:
                 moves.draw_held(params, layout, key, contacts_held)
-            result = negotiate(
+            result = negotiate_with_scratch(
                 params,
                 issues,
                 first,
@@ -166,6 +168,7 @@ def observe_block(
                 False,
                 spare,
                 order,
+                shares,
             )
             outcome[i], side[i], contact[i], sidelined[i], held[i] = result[:5]
 
