@@ -10,7 +10,8 @@ browser's install check (skipped in production mode).
 Two environment variables tune the server (for a large class, or a test):
 ``SUMMITSIM_DEMO_CULL_SECONDS`` (default 120), how long a page whose tab has gone keeps
 its model before it is freed, and ``SUMMITSIM_DEMO_MAX_PAGES`` (default 60), how many
-pages may be open at once.
+pages may be open at once. Whenever pages are freed, their memory is handed back to the
+system (:mod:`summitsim.demo.memory`).
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def serve(scenario_path: str | os.PathLike, port: int) -> int:
     from solara.server.starlette import app as solara_app
 
     from summitsim.demo.guard import ClassroomGuard
+    from summitsim.demo.memory import MemoryReturn
 
     guarded = ClassroomGuard(
         solara_app,
@@ -144,5 +146,10 @@ def serve(scenario_path: str | os.PathLike, port: int) -> int:
         f"summitsim demo: serving {scenario_path} on http://127.0.0.1:{port}/ (Ctrl-C to stop)",
         flush=True,
     )
-    uvicorn.Server(config).run(sockets=[listener])
+    memory = MemoryReturn(lambda: len(kernel_context.contexts))
+    memory.start()
+    try:
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        memory.stop()
     return 0
