@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sizes import trials as scaled
 
 from summitsim import draws, kernel, outcomes
 from summitsim.arrays import ScenarioArrays, compile_scenario, field_offset
@@ -16,7 +17,7 @@ from summitsim.scenario import load_scenario
 
 DATA = Path(__file__).parent / "data"
 BUDAPEST = DATA / "budapest_2025_schema2.yaml"
-TRIALS = 20_000
+TRIALS = scaled(20_000)
 KEY = draws.block_key(3, 0, 0)
 
 

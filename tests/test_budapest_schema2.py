@@ -11,6 +11,7 @@ import pytest
 from commands import summitsim
 from repository import ROOT
 from scenario_comments import unexplained, value_blocks
+from sizes import trials as scaled
 
 from summitsim.model import SummitModel
 from summitsim.scenario import load_scenario
@@ -120,8 +121,8 @@ def test_a_softer_moscow_meets_kyivs_veto_on_territory():
 
 
 def test_the_monte_carlo_collapse_is_a_us_cancellation_and_never_a_summit():
-    counts = run_sweep(SweepPlan(SCENARIO, Grid((), ()), 20_000, 0), progress=False).counts[0]
-    trials = 20_000
+    trials = scaled(20_000)
+    counts = run_sweep(SweepPlan(SCENARIO, Grid((), ()), trials, 0), progress=False).counts[0]
     summits, cancelled_by_us, held = counts[0], counts[1], counts[9]
     assert summits == held == 0
     assert cancelled_by_us / trials > 0.5

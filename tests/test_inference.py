@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+from sizes import trials as scaled
 
 from summitsim import draws
 from summitsim.arrays import compile_scenario
@@ -146,7 +147,7 @@ def test_the_kernel_reports_the_counting_kernels_trials(file):
     # the same outcomes, sides and sidelinings as kernel.count, trial for trial in sum
     arrays = compile_scenario(load_scenario(file))
     key = draws.block_key(9, 0, 3)
-    found = observe(Setting.as_written(arrays), key, np.arange(5000), np.zeros(0, np.int64))
+    found = observe(Setting.as_written(arrays), key, np.arange(scaled(5000)), np.zeros(0, np.int64))
     counts = np.zeros(len(COUNT_COLUMNS), dtype=np.int64)
     for outcome, side, sidelined, held in zip(
         found.outcome, found.side, found.sidelined, found.held

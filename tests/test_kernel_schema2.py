@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sizes import trials as scaled
 
 from summitsim import draws, kernel, moves, outcomes
 from summitsim.arrays import ScenarioArrays, compile_scenario, field_offset
@@ -198,7 +199,7 @@ def test_self_veto_under_judgement_noise(tmp_path, h, expected, schema2):
     text = two_sides(reservations=(0.3, 0.3), hawkishness=(h, 0.0), noise=0.03)
     arrays, protocol = build(tmp_path, text, force=schema2)
     assert protocol.settings[moves.PROTOCOL2] == int(schema2)
-    trials = 200_000
+    trials = scaled(200_000)
     counts = kernel.count(arrays, trials, KEY, protocol=protocol)
     columns = dict(zip(outcomes.COUNT_COLUMNS, counts.tolist()))
     assert share(columns["vetoed_a"], trials, expected)
@@ -212,8 +213,9 @@ def test_no_self_veto_under_perception_noise(tmp_path, h):
     f >= r, so he never vetoes it; Putin's reading (0.7 - 0.7 h + e vs 0.3) never fails."""
     text = two_sides(reservations=(0.3, 0.3), hawkishness=(h, 0.0), noise=0.03)
     arrays, protocol = build(tmp_path, text, noise_model=moves.PERCEPTION)
-    counts = kernel.count(arrays, 100_000, KEY, protocol=protocol)
-    assert counts[outcomes.COUNT_COLUMNS.index("summit")] == 100_000
+    trials = scaled(100_000)
+    counts = kernel.count(arrays, trials, KEY, protocol=protocol)
+    assert counts[outcomes.COUNT_COLUMNS.index("summit")] == trials
 
 
 # -- the logroll ------------------------------------------------------------------------
@@ -375,7 +377,7 @@ def test_a_contact_held_with_probability_one_half(tmp_path):
     run holds it. Held 1 holds it in every trial."""
     text = two_sides()
     arrays, protocol = build(tmp_path, text, held=(0.5,))
-    trials = 100_000
+    trials = scaled(100_000)
     counts = dict(zip(outcomes.COUNT_COLUMNS, kernel.count(arrays, trials, KEY, protocol=protocol)))
     assert share(counts["summit"], trials, 0.5)
     assert counts["summit"] + counts["deadline"] == trials
@@ -420,13 +422,14 @@ def test_schema2_protocol_with_part1_settings_gives_part1_numbers(tmp_path, path
     assert protocol.settings[moves.PROTOCOL2] == 0
     forced = dataclasses.replace(protocol, settings=protocol.settings.copy())
     forced.settings[moves.PROTOCOL2] = 1
-    one = kernel.simulate(arrays, 20_000, KEY, protocol=protocol)
-    two = kernel.simulate(arrays, 20_000, KEY, protocol=forced)
+    n = scaled(20_000)
+    one = kernel.simulate(arrays, n, KEY, protocol=protocol)
+    two = kernel.simulate(arrays, n, KEY, protocol=forced)
     for name in ("outcome", "side", "contact", "sidelined", "held", "blamed"):
         np.testing.assert_array_equal(getattr(one, name), getattr(two, name), err_msg=name)
     np.testing.assert_array_equal(one.framework, two.framework)
     np.testing.assert_array_equal(
-        kernel.count(arrays, 20_000, KEY), kernel.count(arrays, 20_000, KEY, protocol=forced)
+        kernel.count(arrays, n, KEY), kernel.count(arrays, n, KEY, protocol=forced)
     )
 
 

@@ -6,6 +6,7 @@ import numba
 import numpy as np
 import pytest
 from repository import BUDAPEST_FILE
+from sizes import trials as scaled
 
 from summitsim import draws, kernel
 from summitsim.arrays import compile_scenario
@@ -49,8 +50,9 @@ def test_counts_equal_the_per_trial_results(scenario):
     """The counting kernel against the slow, obvious path: tally every trial's result."""
     arrays = compile_scenario(scenario)
     key = draws.block_key(0, 0, 0)
-    trials = kernel.simulate(arrays, 20_000, key)
-    counts = kernel.count(arrays, 20_000, key)
+    n = scaled(20_000)
+    trials = kernel.simulate(arrays, n, key)
+    counts = kernel.count(arrays, n, key)
     assert counts[Count.SUMMIT] == np.sum(trials.outcome == Outcome.SUMMIT)
     cancelled_by_a = (trials.outcome == Outcome.CANCELLED) & (trials.side == 0)
     assert counts[Count.CANCELLED_A] == np.sum(cancelled_by_a)
