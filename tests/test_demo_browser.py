@@ -350,7 +350,7 @@ def test_closed_pages_are_freed(server_url: str) -> None:
     server hands freed memory back to the system), and over the rounds it settles instead
     of growing by every page ever opened."""
     pid = SERVERS[server_url][0].pid
-    tabs, rounds = 5, 3
+    tabs, rounds = 5, 2
     resident = []
     with sync_playwright() as playwright:
         for _ in range(rounds + 1):  # the first round warms: imports and caches

@@ -147,7 +147,8 @@ def test_the_kernel_reports_the_counting_kernels_trials(file):
     # the same outcomes, sides and sidelinings as kernel.count, trial for trial in sum
     arrays = compile_scenario(load_scenario(file))
     key = draws.block_key(9, 0, 3)
-    found = observe(Setting.as_written(arrays), key, np.arange(scaled(5000)), np.zeros(0, np.int64))
+    n = scaled(5000)
+    found = observe(Setting.as_written(arrays), key, np.arange(n), np.zeros(0, np.int64))
     counts = np.zeros(len(COUNT_COLUMNS), dtype=np.int64)
     for outcome, side, sidelined, held in zip(
         found.outcome, found.side, found.sidelined, found.held
@@ -160,7 +161,7 @@ def test_the_kernel_reports_the_counting_kernels_trials(file):
         counts[Count.SIDELINED_A] += sidelined & 1
         counts[Count.SIDELINED_B] += sidelined >> 1
         counts[Count.HELD] += held
-    assert counts.tolist() == count(arrays, 5000, key).tolist()
+    assert counts.tolist() == count(arrays, n, key).tolist()
 
 
 def test_the_drawn_values_are_the_trials_own():
