@@ -394,6 +394,7 @@ def test_the_manifest_says_what_ran_it(runs, tmp):
     )
     assert manifest["summitsim_version"] == manifest["version"] == pyproject_version()
     assert manifest["processor"] and manifest["machine"]
+    assert manifest["command_line"][0] == "summitsim"  # by name, not this machine's path
     assert manifest["command_line"][1:] == [
         "sweep",
         BUDAPEST,

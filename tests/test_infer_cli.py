@@ -73,6 +73,7 @@ def test_infer_writes_the_contract_files(run):
     assert manifest["trials_per_second"] > 0 and manifest["total_trials"] == 5000 + kept
     assert manifest["whatif"][0]["change"] == {"alice.patience": 0.1}
     assert manifest["command_line"].endswith("--whatif alice.patience=0.1 --out " + str(out))
+    assert manifest["command_line"].startswith("summitsim infer ")  # by name, not a path
 
 
 def test_fewer_than_100_kept_trials_warn(tmp_path):

@@ -105,6 +105,11 @@ def test_benchmark_table_comes_from_benchmark_json():
     ):
         assert f"{value:,}" in text
     assert f"{figures['run_seconds']['warm']:.2f} s" in text
+    first = figures["first_command_seconds"]
+    for key in ("fresh_clone", "cold_numba_cache", "kernel_compile"):
+        assert f"| {first[key]:.1f} s |" in text, key  # cold and warm first commands
+    assert f"| {first['warm']:.2f} s |" in text
+    assert f"| {figures['infer_1e7_seconds']:.1f} s |" in text
 
 
 # -- analysis commands: the printed examples are what the commands print ----------------

@@ -119,6 +119,7 @@ def command_infer(args: argparse.Namespace) -> int:
     every flag is checked before anything runs."""
     from summitsim.inference import FEW_KEPT, check_inputs, infer, inference_text, parse_change
     from summitsim.outputs.inference import inference_files
+    from summitsim.outputs.sweep import command_words
     from summitsim.terminal_text import printable
 
     scenario = load_scenario(args.file)
@@ -133,7 +134,7 @@ def command_infer(args: argparse.Namespace) -> int:
             f"reproduce what happened (fewer than {FEW_KEPT}): the posterior is rough; run "
             "more --trials or widen the prior"
         )
-    written = inference_files(result, scenario, args.file, folder, shlex.join(sys.argv))
+    written = inference_files(result, scenario, args.file, folder, shlex.join(command_words()))
     _say(
         f"{result.computed_trials:,} trials in {result.simulation_s:.2f} s "
         f"({result.trials_per_second:,.0f} trials/s)",

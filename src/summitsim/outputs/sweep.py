@@ -82,9 +82,19 @@ def provenance() -> dict[str, object]:
         "python_version": platform.python_version(),
         "processor": platform.processor() or platform.machine(),
         "machine": platform.machine(),
-        "command_line": list(sys.argv),
+        "command_line": command_words(),
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+
+
+def command_words(argv: list[str] | None = None) -> list[str]:
+    """The command as typed, for a manifest: the program by its name (``summitsim``, not
+    the path of the environment it is installed in, which says nothing to a reader on
+    another machine) and its arguments as given."""
+    words = list(sys.argv if argv is None else argv)
+    if words and Path(words[0]).is_absolute():
+        words[0] = Path(words[0]).name
+    return words
 
 
 def baseline_values(result: SweepResult) -> dict[str, float]:
