@@ -15,8 +15,6 @@ from numba import config
 JIT_OFF = bool(config.DISABLE_JIT)
 
 
-def trials(full: int, without_jit: int | None = None) -> int:
-    """``full`` with the kernels compiled; ``without_jit`` (default a tenth) without."""
-    if not JIT_OFF:
-        return full
-    return max(1, full // 10) if without_jit is None else without_jit
+def trials(full: int) -> int:
+    """``full`` with the kernels compiled, a tenth of it without."""
+    return max(1, full // 10) if JIT_OFF else full

@@ -126,23 +126,27 @@ def test_analysis_figures_draw_dollars_literally(
 
 
 def test_the_page_panels_draw_dollars_literally(hostile: Path) -> None:
-    from summitsim.demo import app
     from summitsim.figures import panels
 
-    params = app.model_params(str(hostile), load_scenario(hostile))
-    model = app.ClassroomModel(
-        **{k: v["value"] if isinstance(v, dict) else v for k, v in params.items()}
-    )
-    model.run()
+    model = classroom_model(hostile)
     for build in (panels.offers_figure, panels.values_figure, panels.utility_space_figure):
         assert panels.figure_png(build(model)).startswith(b"\x89PNG")
     texts = [t.get_text() for t in panels.values_figure(model).findobj(match=_is_text)]
     assert any("Donald $Trump_$" in t for t in texts), texts
 
 
-def _is_text(artist: object) -> bool:
-    from matplotlib.text import Text
+def classroom_model(path: Path) -> SummitModel:
+    """The classroom page's model of ``path`` at its sliders' first values, run to the end."""
+    from summitsim.demo import app
 
+    model = app.ClassroomModel(
+        **app.initial_values(app.model_params(str(path), load_scenario(path)))
+    )
+    model.run()
+    return model
+
+
+def _is_text(artist: object) -> bool:
     return isinstance(artist, Text)
 
 
@@ -212,7 +216,6 @@ def test_a_valid_dollar_pair_keeps_its_dollars(hostile: Path) -> None:
     """A ``$...$`` pair that is valid mathtext is still drawn as written: every text of the
     run figure and the page panels is drawn without maths, and the pair is as wide on the
     image as the same characters in plain text (maths would draw one italic letter)."""
-    from summitsim.demo import app
     from summitsim.figures import panels
     from summitsim.figures.run import run_figure
 
@@ -221,13 +224,8 @@ def test_a_valid_dollar_pair_keeps_its_dollars(hostile: Path) -> None:
         hostile.read_text(encoding="utf-8").replace("Donald $Trump_$", VALID_PAIR),
         encoding="utf-8",
     )
-    scenario = load_scenario(path)
-    params = app.model_params(str(path), scenario)
-    model = app.ClassroomModel(
-        **{k: v["value"] if isinstance(v, dict) else v for k, v in params.items()}
-    )
-    model.run()
-    run = SummitModel(scenario)
+    model = classroom_model(path)
+    run = SummitModel(load_scenario(path))
     run.run()
     figures = [run_figure(run)] + [
         build(model)

@@ -87,11 +87,11 @@ def provenance() -> dict[str, object]:
     }
 
 
-def command_words(argv: list[str] | None = None) -> list[str]:
+def command_words() -> list[str]:
     """The command as typed, for a manifest: the program by its name (``summitsim``, not
     the path of the environment it is installed in, which says nothing to a reader on
     another machine) and its arguments as given."""
-    words = list(sys.argv if argv is None else argv)
+    words = list(sys.argv)
     if words and Path(words[0]).is_absolute():
         words[0] = Path(words[0]).name
     return words
