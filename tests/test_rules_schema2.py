@@ -178,6 +178,28 @@ def test_tradeoff_ranking_ties_keep_file_order_and_free_issues_go_first():
     np.testing.assert_array_equal(tradeoff(a, w, b, v, 1.0), [0.0, 0.0, 1.0])
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.0, 0.1, 0.25, 0.5, 1.0]), st.sampled_from([0.0, 0.2, 0.25, 0.5])
+        ),
+        min_size=1,
+        max_size=7,
+    )
+)
+def test_tradeoff_ranking_is_the_stable_sort_by_ratio_highest_first(pairs):
+    # Saliences from a few values, so that exact ties (and free issues, w = 0) are common:
+    # the ranking is numpy's stable sort of -v/w (w = 0 first), ties in file order.
+    believed = np.array([v for v, _ in pairs])
+    own = np.array([w for _, w in pairs])
+    with np.errstate(divide="ignore"):
+        ratio = np.where(own == 0.0, np.inf, believed / np.where(own == 0.0, 1.0, own))
+    order = np.empty(len(pairs), dtype=np.int64)
+    rules.tradeoff_ranking(believed, own, order)
+    assert order.tolist() == np.argsort(-ratio, kind="stable").tolist()
+
+
 def test_tradeoff_moves_down_as_well_as_up_and_leaves_shared_ideals():
     # own ideal (1, 0.3, 0.5), other (0, 0.3, 0.9): issue 1 is shared and stays at 0.3.
     # w = (0.5, 0.3, 0.2), v = (0.1, 0.6, 0.3): ratios (0.2, 2, 1.5): issue 1 (cost 0), then

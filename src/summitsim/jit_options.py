@@ -9,6 +9,16 @@ returns a new array, so the option cannot make one unsafe: the functions that al
 (the block drivers, ``rules.tradeoff_offer``) and the views called from Python keep it. A
 function without the runtime may only call others without it (numba compiles a callee
 with its caller's flags).
+
+Without the runtime, what a call costs is its arguments: numba passes each array as its
+fields (seven words for a vector, nine for a matrix), so a call with a dozen arrays copies
+about a hundred words. The hot path of a schema 2 trial therefore has few call levels: the
+block loops call :func:`summitsim.blame.talks_and_blame` directly (``kernel._trial2``,
+inlined), and the small pieces of the talks are inlined into them (``inline="always"``).
+On the schema 2 Budapest file that, with the loops compiled without the runtime, took the
+kernel from about 1.2 to over 2 million trials a second on 2 cores
+(``experiments/benchmark.py``). Inlining costs compile time, so the large functions
+(``talks.talks2``, the draws) stay calls.
 """
 
 from collections.abc import Callable

@@ -57,11 +57,15 @@ key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 #: Trials of a block are split into this many chunks, whatever the number of threads.
 CHUNKS = 64
 #: Positions in the flat ``case`` tuple of :func:`kernel_case`.
-_NOMINAL, _ISSUES, _REVIEWED = 0, 7, 9
+_NOMINAL, _ISSUES, _FIRST, _REVIEWED, _HAS_NEGOTIATOR = 0, 7, 8, 9, 10
+_CONTACT_DAY, _SETTINGS, _LAYOUT, _APPROVER_SIDE = 11, 12, 13, 14
 #: An empty noise table: the kernel then draws each judgement's noise from the trial key.
 #: A scenario's arrays as the kernel's loops take them (:func:`kernel_case`): numba types
 #: a tuple by its items, so the drivers hand it a tuple, not the dataclass.
 KernelCase = tuple[Any, ...]
+#: A trial's scratch arrays, allocated once per chunk: params, offers, framework, held,
+#: spare, order, shares (see :func:`negotiate`).
+Scratch = tuple[np.ndarray, ...]
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
 
 
@@ -267,6 +271,26 @@ def negotiate_with_scratch(
     return result
 
 
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
+def _draw(
+    trial: int, case: KernelCase, block: np.ndarray, params: np.ndarray, held: np.ndarray
+) -> np.uint64:
+    """Draw the parameters of trial ``trial`` of the block keyed ``block`` into ``params``
+    and its held contacts into ``held``; returns the trial's key.
+
+    ``case`` is the scenario as :func:`kernel_case` packs it: (nominal vector, the six
+    columns of the uncertainty table, issues, first mover, reviewed (T x 2),
+    has_negotiator (2), then the four arrays of :meth:`Protocol.as_tuple`) - flat, as
+    numba's parallel loops take no nested tuples."""
+    nominal, form, index, width, spread, low, high = case[:7]
+    layout = case[_LAYOUT]
+    key = draws.mix_trial_key(block, trial)
+    draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
+    if layout[moves.HELD] >= 0:
+        moves.draw_held(params, layout, key, held)
+    return key
+
+
 @njit_no_runtime(cache=True, error_model="numpy")
 def _trial(
     trial: int,
@@ -281,13 +305,9 @@ def _trial(
     order: np.ndarray,
     shares: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
-    """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
-    contacts, then negotiate.
-
-    ``case`` is the scenario as :func:`kernel_case` packs it: (nominal vector, the six
-    columns of the uncertainty table, issues, first mover, reviewed (T x 2),
-    has_negotiator (2), then the four arrays of :meth:`Protocol.as_tuple`) - flat, as
-    numba's parallel loops take no nested tuples."""
+    """Trial ``trial`` of the block keyed ``block``, drawn by :func:`_draw` and negotiated
+    by :func:`negotiate_with_scratch`: a part 1 scenario's path (the schema 2 one is
+    :func:`_trial2`). Unpacks the whole ``case``, as it did before schema 2."""
     (
         nominal,
         form,
@@ -329,6 +349,64 @@ def _trial(
     )
 
 
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
+def _trial2(
+    trial: int,
+    case: KernelCase,
+    block: np.ndarray,
+    params: np.ndarray,
+    offers: np.ndarray,
+    framework: np.ndarray,
+    held: np.ndarray,
+    full: bool,
+    spare: np.ndarray,
+    order: np.ndarray,
+    shares: np.ndarray,
+) -> tuple[int, int, int, int, bool, int, int]:
+    """:func:`_trial` of a schema 2 scenario, straight to
+    :func:`summitsim.blame.talks_and_blame`: inlined into the block loops, as each call
+    level copies every array argument's fields (about a hundred words here), which cost a
+    third of a Budapest trial."""
+    key = _draw(trial, case, block, params, held)
+    protocol = (case[_CONTACT_DAY], case[_SETTINGS], case[_LAYOUT], case[_APPROVER_SIDE])
+    return talks_and_blame(
+        params,
+        case[_ISSUES],
+        case[_FIRST],
+        case[_REVIEWED],
+        case[_HAS_NEGOTIATOR],
+        key,
+        NO_GIVEN_NOISE,
+        offers,
+        framework,
+        protocol,
+        held,
+        full,
+        spare,
+        order,
+        shares,
+    )
+
+
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
+def _tally(counts: np.ndarray, result: tuple[int, int, int, int, bool, int, int]) -> None:
+    """Add one trial's ``result`` (as :func:`negotiate` returns it) to the row ``counts``."""
+    outcome, side, _, mask, summit_held, _, _ = result
+    if outcome == SUMMIT:
+        counts[Count.SUMMIT] += 1
+    elif outcome == CANCELLED:
+        counts[Count.CANCELLED_A + side] += 1
+    elif outcome == VETOED:
+        counts[Count.VETOED_A + side] += 1
+    elif outcome == DEADLINE:
+        counts[Count.DEADLINE] += 1
+    else:
+        counts[Count.NO_DEAL] += 1
+    counts[Count.SIDELINED_A] += mask & 1
+    counts[Count.SIDELINED_B] += (mask >> 1) & 1
+    counts[Count.HELD] += summit_held
+
+
 @njit(cache=True, error_model="numpy")
 def _count_range(
     start: int, stop: int, case: KernelCase, block: np.ndarray, counts: np.ndarray
@@ -341,23 +419,35 @@ def _count_range(
     spare = np.empty((3, case[_ISSUES]))
     order = np.empty((2, case[_ISSUES]), dtype=np.int64)
     shares = np.empty((2, held.shape[0]))
+    if case[_SETTINGS][moves.PROTOCOL2] != 0:
+        scratch = (params, offers, framework, held, spare, order, shares)
+        _count_trials2(start, stop, case, block, counts, scratch)
+    else:  # part 1: the loop as it was before schema 2
+        for trial in range(start, stop):
+            _tally(
+                counts,
+                _trial(
+                    trial, case, block, params, offers, framework, held, False, spare, order, shares
+                ),
+            )
+
+
+@njit_no_runtime(cache=True, error_model="numpy")
+def _count_trials2(
+    start: int, stop: int, case: KernelCase, block: np.ndarray, counts: np.ndarray, scratch: Scratch
+) -> None:
+    """:func:`_count_range`'s loop for a schema 2 scenario, by :func:`_trial2`, its scratch
+    given: compiled without numba's runtime, so no reference is counted on any array of
+    the loop (with the runtime a large loop body loses numba's pruning of those counts,
+    about 40 atomic operations a trial)."""
+    params, offers, framework, held, spare, order, shares = scratch
     for trial in range(start, stop):
-        outcome, side, _, mask, summit_held, _, _ = _trial(
-            trial, case, block, params, offers, framework, held, False, spare, order, shares
+        _tally(
+            counts,
+            _trial2(
+                trial, case, block, params, offers, framework, held, False, spare, order, shares
+            ),
         )
-        if outcome == SUMMIT:
-            counts[Count.SUMMIT] += 1
-        elif outcome == CANCELLED:
-            counts[Count.CANCELLED_A + side] += 1
-        elif outcome == VETOED:
-            counts[Count.VETOED_A + side] += 1
-        elif outcome == DEADLINE:
-            counts[Count.DEADLINE] += 1
-        else:
-            counts[Count.NO_DEAL] += 1
-        counts[Count.SIDELINED_A] += mask & 1
-        counts[Count.SIDELINED_B] += (mask >> 1) & 1
-        counts[Count.HELD] += summit_held
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -372,7 +462,7 @@ def count_block_parallel(case: KernelCase, block: np.ndarray, trials: int, out: 
 @njit(cache=True, error_model="numpy")
 def count_block_serial(case: KernelCase, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """:func:`count_block_parallel` on the calling thread alone (for Dask workers)."""
-    _count_range(0, trials, case, block, out[0])
+    _count_range(0 * trials, trials, case, block, out[0])  # not the literal 0: one compile
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -474,6 +564,7 @@ def nominal_trial(arrays: ScenarioArrays) -> tuple[int, int, int, int, bool, int
     ``(outcome, side, contact, sidelined, held, blamed, who)`` as :func:`negotiate`
     returns them. The Mesa model's nominal run ends the same way (tested)."""
     params, noise = nominal_inputs(arrays)
+    noise.setflags(write=False)  # typed as the kernel's own NO_GIVEN_NOISE: one compile of talks2
     result = negotiate(
         params,
         arrays.issues,

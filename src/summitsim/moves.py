@@ -160,7 +160,7 @@ def protocol_of(arrays: ScenarioArrays) -> Protocol:
     )
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slots: int) -> float:
     """Noise ``e`` of one reading: ``sd`` times the standard normal of (row, slot), from the
     ``given`` table when it has rows (the Mesa model's table), else from the trial key.
@@ -175,7 +175,7 @@ def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slo
     return e
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def draw_held(params: np.ndarray, layout: np.ndarray, key: np.uint64, out: np.ndarray) -> int:
     """Which contacts a trial holds, into ``out`` (T, bool); returns how many.
 
@@ -303,7 +303,7 @@ def propose(
     )
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def prepare(
     params: np.ndarray,
     issues: int,
@@ -324,7 +324,7 @@ def prepare(
             rules.tradeoff_ranking(
                 believed(params, layout, j, issues), salience(params, j, issues), order[j]
             )
-    n_held = 0
+    n_held = 0 * held.shape[0]  # an int64, not the literal 0 (which compiles talks2 twice)
     for t in range(held.shape[0]):
         n_held += held[t]
     calendar = settings[CLOCK] == CALENDAR_CLOCK

@@ -32,9 +32,17 @@ from numba import njit, prange
 
 from summitsim import draws, moves
 from summitsim.arrays import ScenarioArrays
+from summitsim.blame import talks_and_blame
 from summitsim.fingerprint import key_numba_cache
-from summitsim.kernel import CHUNKS, NO_GIVEN_NOISE, negotiate_with_scratch, outcome_days
-from summitsim.moves import Protocol, protocol_of
+from summitsim.jit_options import njit_no_runtime
+from summitsim.kernel import (
+    CHUNKS,
+    NO_GIVEN_NOISE,
+    Scratch,
+    negotiate_with_scratch,
+    outcome_days,
+)
+from summitsim.moves import Protocol, ProtocolTuple, protocol_of
 from summitsim.outcomes import Outcome
 from summitsim.scenario.schema import Scenario
 
@@ -136,23 +144,89 @@ def observe_block(
     n = trial_ids.shape[0]
     size = (n + CHUNKS - 1) // CHUNKS
     for c in prange(CHUNKS):
-        params = np.empty_like(nominal)
-        offers = np.empty((2, issues))
-        framework = np.empty(issues)
         contacts_held = np.ones(reviewed.shape[0], dtype=np.bool_)
-        spare = np.empty((3, issues))
-        order = np.empty((2, issues), dtype=np.int64)
-        shares = np.empty((2, reviewed.shape[0]))
+        scratch = (
+            np.empty_like(nominal),
+            np.empty((2, issues)),
+            np.empty(issues),
+            contacts_held,
+            np.empty((3, issues)),
+            np.empty((2, issues), dtype=np.int64),
+            np.empty((2, reviewed.shape[0])),
+        )
+        prior = (nominal, form, index, width, spread, low, high)
+        run = (issues, first, reviewed, has_negotiator)
         protocol = (contact_day, settings, layout, approver_side)
-        for i in range(min(c * size, n), min((c + 1) * size, n)):
-            key = draws.mix_trial_key(block, trial_ids[i])
-            draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
-            for k in range(free_index.shape[0]):
-                drawn[i, k] = params[free_index[k]]
-            for k in range(set_index.shape[0]):
-                params[set_index[k]] = set_value[k]
-            if layout[moves.HELD] >= 0:
-                moves.draw_held(params, layout, key, contacts_held)
+        out = (outcome, side, contact, sidelined, held, drawn)
+        _observe_trials(
+            min(c * size, n),
+            min((c + 1) * size, n),
+            prior,
+            run,
+            protocol,
+            block,
+            trial_ids,
+            free_index,
+            set_index,
+            set_value,
+            out,
+            scratch,
+        )
+
+
+@njit_no_runtime(cache=True, error_model="numpy")
+def _observe_trials(
+    start: int,
+    stop: int,
+    prior: tuple[np.ndarray, ...],
+    run: tuple[int, int, np.ndarray, np.ndarray],
+    protocol: ProtocolTuple,
+    block: np.ndarray,
+    trial_ids: np.ndarray,
+    free_index: np.ndarray,
+    set_index: np.ndarray,
+    set_value: np.ndarray,
+    out: tuple[np.ndarray, ...],
+    scratch: Scratch,
+) -> None:
+    """Rows ``start .. stop - 1`` of :func:`observe_block`, with the chunk's scratch given
+    (as :func:`summitsim.kernel.negotiate` takes it): compiled without numba's runtime, so
+    no reference is counted on any array of the loop; a schema 2 trial goes straight to
+    :func:`summitsim.blame.talks_and_blame` (one call level less to copy arguments for)."""
+    nominal, form, index, width, spread, low, high = prior
+    issues, first, reviewed, has_negotiator = run
+    layout = protocol[2]
+    outcome, side, contact, sidelined, held, drawn = out
+    params, offers, framework, contacts_held, spare, order, shares = scratch
+    schema2 = protocol[1][moves.PROTOCOL2] != 0
+    for i in range(start, stop):
+        key = draws.mix_trial_key(block, trial_ids[i])
+        draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
+        for k in range(free_index.shape[0]):
+            drawn[i, k] = params[free_index[k]]
+        for k in range(set_index.shape[0]):
+            params[set_index[k]] = set_value[k]
+        if layout[moves.HELD] >= 0:
+            moves.draw_held(params, layout, key, contacts_held)
+        if schema2:
+            result = talks_and_blame(
+                params,
+                issues,
+                first,
+                reviewed,
+                has_negotiator,
+                key,
+                NO_GIVEN_NOISE,
+                offers,
+                framework,
+                protocol,
+                contacts_held,
+                False,
+                spare,
+                order,
+                shares,
+            )
+        else:
             result = negotiate_with_scratch(
                 params,
                 issues,
@@ -170,7 +244,7 @@ def observe_block(
                 order,
                 shares,
             )
-            outcome[i], side[i], contact[i], sidelined[i], held[i] = result[:5]
+        outcome[i], side[i], contact[i], sidelined[i], held[i] = result[:5]
 
 
 @dataclass(frozen=True)

@@ -254,30 +254,6 @@ def _tradeoff_key(believed: float, own: float) -> float:
     return believed / own
 
 
-@njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _next_in_ranking(believed_salience: np.ndarray, own_salience: np.ndarray, last: int) -> int:
-    """The issue after ``last`` (-1: the first) in the order of ``v_k / w_k``, highest first,
-    exact ties in file order: the stable descending sort, read one place at a time.
-
-    The next issue is the best of those strictly after ``last`` in that order (a lower key,
-    or the same key and a later index). K is small (a handful of issues), so the O(K^2)
-    scan costs less than sorting into a scratch array would cost to allocate per offer;
-    -1 when no issue is left.
-    """
-    best = -1
-    best_key = 0.0
-    last_key = np.inf
-    if last >= 0:
-        last_key = _tradeoff_key(believed_salience[last], own_salience[last])
-    for k in range(own_salience.shape[0]):
-        key = _tradeoff_key(believed_salience[k], own_salience[k])
-        if last >= 0 and not (key < last_key or (key == last_key and k > last)):
-            continue
-        if best < 0 or key > best_key:  # strict: the earlier issue keeps an exact tie
-            best, best_key = k, key
-    return best
-
-
 @njit(cache=True, inline="always", error_model="numpy")
 def tradeoff_offer(
     own_ideal: np.ndarray,
@@ -332,10 +308,19 @@ def tradeoff_ranking(
     >>> order.tolist()  # w = 0 first, then 0.8 / 0.2 = 4, then 0.2 / 0.8
     [2, 1, 0]
     """
-    k = _next_in_ranking(believed_salience, own_salience, -1)
-    for place in range(order.shape[0]):
+    # An insertion sort, stable: an issue moves ahead of another only on a strictly higher
+    # key. K is a handful of issues, and the keys are computed as they are compared: no
+    # scratch array to allocate per trial.
+    for k in range(order.shape[0]):
+        key = _tradeoff_key(believed_salience[k], own_salience[k])
+        place = k
+        while place > 0:
+            ahead = order[place - 1]
+            if _tradeoff_key(believed_salience[ahead], own_salience[ahead]) >= key:
+                break
+            order[place] = ahead
+            place -= 1
         order[place] = k
-        k = _next_in_ranking(believed_salience, own_salience, k)
 
 
 @njit_no_runtime(cache=True, inline="always", error_model="numpy")

@@ -36,28 +36,27 @@ from summitsim.outcomes import CANCELLED, DEADLINE, NO_DEAL, SUMMIT, VETOED
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def worth_to(params: np.ndarray, side: int, issues: int, offers: np.ndarray, row: int) -> float:
-    """Value of the offer in row ``row`` of ``offers`` to side ``side``'s principal, as a
-    call for :func:`talks2`'s loop (see the note above :func:`_segment_from`)."""
+    """Value of the offer in row ``row`` of ``offers`` to side ``side``'s principal (see
+    the note above :func:`_segment_from`)."""
     return value(params, side, issues, offers[row])
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def worth_to_framework(params: np.ndarray, side: int, issues: int, x: np.ndarray) -> float:
-    """Value of position ``x`` to side ``side``'s principal, as a call (see
-    the note above :func:`_segment_from`)."""
+    """Value of position ``x`` to side ``side``'s principal (see the note above
+    :func:`_segment_from`)."""
     return value(params, side, issues, x)
 
 
-# numba counts the references of every array view a function makes and of every array an
-# inlined function binds (atomic operations); where its pruning of those counts fails (a
-# large function such as talks2, bindings on two branches, a loop between a view and its
-# end) they cost more than the talks themselves. So talks2 makes no view: the small
-# functions below make them, and talks2 calls them (a call borrows its arrays).
+# The small functions here make talks2's array views, and numba inlines them into it
+# (inline="always"): compiled without numba's runtime (summitsim.jit_options) a view counts
+# no reference, and a call of its own would copy every array argument's fields (seven to
+# nine words an array) on each of the dozen readings of a contact.
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _segment_from(
     params: np.ndarray, side: int, issues: int, offers: np.ndarray, aim: float
 ) -> None:
@@ -72,7 +71,7 @@ def _segment_from(
     )
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def _tradeoff_from(
     params: np.ndarray, side: int, issues: int, offers: np.ndarray, order: np.ndarray, aim: float
 ) -> None:
@@ -171,7 +170,7 @@ def talks2(
     tactic_f, tactic_s = settings[TACTIC + f], settings[TACTIC + s]
     since_f = optional(params, layout, REVIEWS_FROM + f)  # NaN: the fixed schedule
     since_s = optional(params, layout, REVIEWS_FROM + s)
-    # No array view is made here (see the note above _segment_from).
+    # Array views are made by the inlined helpers (see the note above _segment_from).
     r_f, r_s = scalar(params, f, issues, RESERVATION), scalar(params, s, issues, RESERVATION)
     q_f, q_s = scalar(params, f, issues, PATIENCE), scalar(params, s, issues, PATIENCE)
     base_s = side_offset(s, issues)
