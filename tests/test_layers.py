@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("arrays",),
     (
         "moves",
+        "talks1",
         "talks",
         "blame",
         "kernel",

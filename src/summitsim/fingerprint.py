@@ -26,6 +26,7 @@ KERNEL_SOURCES = (
     "scenario/fields.py",
     "arrays.py",
     "moves.py",
+    "talks1.py",
     "talks.py",
     "blame.py",
     "jit_options.py",

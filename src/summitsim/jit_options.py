@@ -12,9 +12,10 @@ with its caller's flags).
 
 Without the runtime, what a call costs is its arguments: numba passes each array as its
 fields (seven words for a vector, nine for a matrix), so a call with a dozen arrays copies
-about a hundred words. The hot path of a schema 2 trial therefore has few call levels: the
-block loops call :func:`summitsim.blame.talks_and_blame` directly (``kernel._trial2``,
-inlined), and the small pieces of the talks are inlined into them (``inline="always"``).
+about a hundred words. The hot path of a trial therefore has few call levels: the block
+loops inline the trial and its dispatch (``kernel._trial``, ``kernel.negotiate_with_scratch``)
+and call the protocol, and the small pieces of the talks are inlined into it
+(``inline="always"``).
 On the schema 2 Budapest file that, with the loops compiled without the runtime, took the
 kernel from about 1.2 to over 2 million trials a second on 2 cores
 (``experiments/benchmark.py``). Inlining costs compile time, so the large functions

@@ -10,11 +10,11 @@ and the review schedule (``arrays.reviewed``), each driver takes from one place.
 
 Schema 2 (design-schema2.md) adds held contacts, clocks, mandates, reciprocity, trade-off
 offers, perception noise, approvers, the summit without a deal and pivotal blame. A
-scenario that uses none of them runs part 1's protocol (:func:`_talks`) unchanged, to the
-last bit and at part 1's speed; one that uses any runs :func:`summitsim.talks.talks2`, built
-from the pieces in :mod:`summitsim.moves`, then its blame (:mod:`summitsim.blame`). The
-choice is made once per trial, from the scenario's ``settings``
-(:class:`summitsim.moves.Protocol`).
+scenario that uses none of them runs part 1's protocol (:func:`summitsim.talks1.talks1`)
+unchanged, to the last bit and at part 1's speed; one that uses any runs
+:func:`summitsim.talks.talks2`, built from the pieces in :mod:`summitsim.moves`, then its
+blame (:mod:`summitsim.blame`). The choice is made once per trial, from the scenario's
+``settings`` (:class:`summitsim.moves.Protocol`).
 
 Jitted functions take only arrays and scalars and write into preallocated outputs; the
 public wrappers :func:`simulate` and :func:`count` validate and allocate.
@@ -29,20 +29,11 @@ import numpy as np
 from numba import njit, prange
 
 from summitsim import draws, moves, rules
-from summitsim.arrays import (
-    CONCESSION,
-    HAWKISHNESS,
-    PATIENCE,
-    RESERVATION,
-    SOFTNESS,
-    ScenarioArrays,
-    noise_offset,
-    nominal_inputs,
-)
+from summitsim.arrays import ScenarioArrays, nominal_inputs
 from summitsim.blame import sidelining, talks_and_blame
 from summitsim.fingerprint import key_numba_cache
 from summitsim.jit_options import njit_no_runtime
-from summitsim.moves import Protocol, ProtocolTuple, ideal, protocol_of, scalar, value
+from summitsim.moves import Protocol, ProtocolTuple, protocol_of
 from summitsim.outcomes import (
     CANCELLED,
     COUNT_COLUMNS,
@@ -51,6 +42,7 @@ from summitsim.outcomes import (
     VETOED,
     Count,
 )
+from summitsim.talks1 import talks1
 
 key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 
@@ -67,100 +59,6 @@ KernelCase = tuple[Any, ...]
 #: spare, order, shares (see :func:`negotiate`).
 Scratch = tuple[np.ndarray, ...]
 NO_GIVEN_NOISE = np.zeros((0, draws.NOISE_SLOTS))
-
-
-@njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _judgement_noise(
-    sd: float, key: np.uint64, given: np.ndarray, contact: int, slot: int
-) -> float:
-    """Noise ``e`` of one judgement of part 1: ``sd`` times the standard normal of its slot."""
-    if sd == 0.0:
-        return 0.0
-    if given.shape[0] > 0:
-        given_noise: float = sd * given[contact, slot]
-        return given_noise
-    return sd * draws.judgement_noise(key, contact, slot)
-
-
-@njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _propose(
-    params: np.ndarray, side: int, issues: int, toward: np.ndarray, aim: float, out: np.ndarray
-) -> None:
-    """Side ``side``'s offer toward ``toward`` at target ``aim``, into ``out``."""
-    rules.offer(ideal(params, side, issues), moves.salience(params, side, issues), toward, aim, out)
-
-
-@njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _aim(params: np.ndarray, side: int, issues: int, contact: int, contacts: int) -> float:
-    """Target utility ``tau_j(t)`` of side ``side`` at contact ``contact`` (part 1)."""
-    return rules.aim(
-        contact,
-        contacts,
-        scalar(params, side, issues, SOFTNESS),
-        scalar(params, side, issues, CONCESSION),
-        scalar(params, side, issues, RESERVATION),
-        scalar(params, side, issues, HAWKISHNESS),
-    )
-
-
-@njit_no_runtime(cache=True, error_model="numpy")
-def _talks(
-    params: np.ndarray,
-    issues: int,
-    first: int,
-    reviewed: np.ndarray,
-    key: np.uint64,
-    given_noise: np.ndarray,
-    offers: np.ndarray,
-    framework: np.ndarray,
-) -> tuple[int, int, int]:
-    """Part 1's protocol, exactly as before schema 2: ``(outcome, side, contact)``."""
-    contacts = reviewed.shape[0]
-    sd = params[noise_offset(issues)]
-    mover, other = first, 1 - first
-    toward = ideal(params, other, issues)  # F's first proposal goes toward S's ideal
-    for k in range(issues):  # a loop: no array runtime
-        offers[other, k] = toward[k]
-    for k in range(framework.shape[0]):  # a loop: no array runtime
-        framework[k] = np.nan
-    outcome, decider, contact = DEADLINE, -1, contacts - 1
-    for t in range(contacts):
-        aim_mover = _aim(params, mover, issues, t, contacts)
-        aim_other = _aim(params, other, issues, t, contacts)
-        _propose(params, mover, issues, offers[other], aim_mover, offers[mover])
-        worth = value(params, other, issues, offers[mover])
-        agreed = -1
-        noise = _judgement_noise(sd, key, given_noise, t, draws.S_JUDGES)
-        if rules.accepts(worth, noise, aim_other):
-            agreed = mover
-        else:
-            _propose(params, other, issues, offers[mover], aim_other, offers[other])
-            worth = value(params, mover, issues, offers[other])
-            noise = _judgement_noise(sd, key, given_noise, t, draws.F_JUDGES)
-            if rules.accepts(worth, noise, aim_mover):
-                agreed = other
-        if agreed >= 0:
-            for k in range(framework.shape[0]):  # a loop: no array runtime
-                framework[k] = offers[agreed, k]
-            outcome, decider, contact = SUMMIT, -1, t
-            for j in (mover, other):
-                worth = value(params, j, issues, framework)
-                noise = _judgement_noise(sd, key, given_noise, t, draws.APPROVAL + j)
-                if not rules.approves(worth, noise, scalar(params, j, issues, RESERVATION)):
-                    outcome, decider = VETOED, j
-                    break
-            break
-        for j in (mover, other):
-            if not reviewed[t, j]:
-                continue
-            worth = value(params, j, issues, offers[1 - j])
-            noise = _judgement_noise(sd, key, given_noise, t, draws.REVIEW + j)
-            if rules.cancels(worth, noise, scalar(params, j, issues, PATIENCE)):
-                outcome, decider, contact = CANCELLED, j, t
-                break
-        if outcome == CANCELLED:
-            break
-    return outcome, decider, contact
 
 
 @njit(cache=True, error_model="numpy")
@@ -218,7 +116,7 @@ def negotiate(
     )
 
 
-@njit_no_runtime(cache=True, error_model="numpy")
+@njit_no_runtime(cache=True, inline="always", error_model="numpy")
 def negotiate_with_scratch(
     params: np.ndarray,
     issues: int,
@@ -237,7 +135,8 @@ def negotiate_with_scratch(
     shares: np.ndarray,
 ) -> tuple[int, int, int, int, bool, int, int]:
     """:func:`negotiate` with the concession shares' scratch ``shares`` (2 x T) given.
-    One exit: numba can then prune the reference counts of the array arguments."""
+    Inlined into the block loops: a call level of its own would copy every array
+    argument's fields (see :mod:`summitsim.jit_options`)."""
     if protocol[1][moves.PROTOCOL2] != 0:
         result = talks_and_blame(
             params,
@@ -257,7 +156,7 @@ def negotiate_with_scratch(
             shares,
         )
     else:
-        outcome, decider, contact = _talks(
+        outcome, decider, contact = talks1(
             params, issues, first, reviewed, key, given_noise, offers, framework
         )
         blamed = 0
@@ -272,42 +171,16 @@ def negotiate_with_scratch(
 
 
 @njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _draw(
-    trial: int, case: KernelCase, block: np.ndarray, params: np.ndarray, held: np.ndarray
-) -> np.uint64:
-    """Draw the parameters of trial ``trial`` of the block keyed ``block`` into ``params``
-    and its held contacts into ``held``; returns the trial's key.
+def _trial(
+    trial: int, case: KernelCase, block: np.ndarray, scratch: Scratch, full: bool
+) -> tuple[int, int, int, int, bool, int, int]:
+    """Trial ``trial`` of the block keyed ``block``: draw its parameters and its held
+    contacts, then negotiate (:func:`negotiate_with_scratch`, with ``scratch`` and ``full``).
 
     ``case`` is the scenario as :func:`kernel_case` packs it: (nominal vector, the six
     columns of the uncertainty table, issues, first mover, reviewed (T x 2),
     has_negotiator (2), then the four arrays of :meth:`Protocol.as_tuple`) - flat, as
     numba's parallel loops take no nested tuples."""
-    nominal, form, index, width, spread, low, high = case[:7]
-    layout = case[_LAYOUT]
-    key = draws.mix_trial_key(block, trial)
-    draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
-    if layout[moves.HELD] >= 0:
-        moves.draw_held(params, layout, key, held)
-    return key
-
-
-@njit_no_runtime(cache=True, error_model="numpy")
-def _trial(
-    trial: int,
-    case: KernelCase,
-    block: np.ndarray,
-    params: np.ndarray,
-    offers: np.ndarray,
-    framework: np.ndarray,
-    held: np.ndarray,
-    full: bool,
-    spare: np.ndarray,
-    order: np.ndarray,
-    shares: np.ndarray,
-) -> tuple[int, int, int, int, bool, int, int]:
-    """Trial ``trial`` of the block keyed ``block``, drawn by :func:`_draw` and negotiated
-    by :func:`negotiate_with_scratch`: a part 1 scenario's path (the schema 2 one is
-    :func:`_trial2`). Unpacks the whole ``case``, as it did before schema 2."""
     (
         nominal,
         form,
@@ -325,6 +198,7 @@ def _trial(
         layout,
         approver_side,
     ) = case
+    params, offers, framework, held, spare, order, shares = scratch
     key = draws.mix_trial_key(block, trial)
     draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
     if layout[moves.HELD] >= 0:
@@ -349,105 +223,45 @@ def _trial(
     )
 
 
-@njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _trial2(
-    trial: int,
-    case: KernelCase,
-    block: np.ndarray,
-    params: np.ndarray,
-    offers: np.ndarray,
-    framework: np.ndarray,
-    held: np.ndarray,
-    full: bool,
-    spare: np.ndarray,
-    order: np.ndarray,
-    shares: np.ndarray,
-) -> tuple[int, int, int, int, bool, int, int]:
-    """:func:`_trial` of a schema 2 scenario, straight to
-    :func:`summitsim.blame.talks_and_blame`: inlined into the block loops, as each call
-    level copies every array argument's fields (about a hundred words here), which cost a
-    third of a Budapest trial."""
-    key = _draw(trial, case, block, params, held)
-    protocol = (case[_CONTACT_DAY], case[_SETTINGS], case[_LAYOUT], case[_APPROVER_SIDE])
-    return talks_and_blame(
-        params,
-        case[_ISSUES],
-        case[_FIRST],
-        case[_REVIEWED],
-        case[_HAS_NEGOTIATOR],
-        key,
-        NO_GIVEN_NOISE,
-        offers,
-        framework,
-        protocol,
-        held,
-        full,
-        spare,
-        order,
-        shares,
+@njit(cache=True, error_model="numpy")
+def scratch_for(case: KernelCase) -> Scratch:
+    """A trial's scratch arrays for the scenario ``case``, allocated once per chunk (the
+    loops that use them are compiled without numba's runtime, which cannot allocate)."""
+    issues, contacts = case[_ISSUES], case[_REVIEWED].shape[0]
+    return (
+        np.empty_like(case[_NOMINAL]),
+        np.empty((2, issues)),
+        np.empty(issues),
+        np.ones(contacts, dtype=np.bool_),
+        np.empty((3, issues)),
+        np.empty((2, issues), dtype=np.int64),
+        np.empty((2, contacts)),
     )
 
 
-@njit_no_runtime(cache=True, inline="always", error_model="numpy")
-def _tally(counts: np.ndarray, result: tuple[int, int, int, int, bool, int, int]) -> None:
-    """Add one trial's ``result`` (as :func:`negotiate` returns it) to the row ``counts``."""
-    outcome, side, _, mask, summit_held, _, _ = result
-    if outcome == SUMMIT:
-        counts[Count.SUMMIT] += 1
-    elif outcome == CANCELLED:
-        counts[Count.CANCELLED_A + side] += 1
-    elif outcome == VETOED:
-        counts[Count.VETOED_A + side] += 1
-    elif outcome == DEADLINE:
-        counts[Count.DEADLINE] += 1
-    else:
-        counts[Count.NO_DEAL] += 1
-    counts[Count.SIDELINED_A] += mask & 1
-    counts[Count.SIDELINED_B] += (mask >> 1) & 1
-    counts[Count.HELD] += summit_held
-
-
-@njit(cache=True, error_model="numpy")
-def _count_range(
-    start: int, stop: int, case: KernelCase, block: np.ndarray, counts: np.ndarray
-) -> None:
-    """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``."""
-    params = np.empty_like(case[_NOMINAL])
-    offers = np.empty((2, case[_ISSUES]))
-    framework = np.empty(case[_ISSUES])
-    held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
-    spare = np.empty((3, case[_ISSUES]))
-    order = np.empty((2, case[_ISSUES]), dtype=np.int64)
-    shares = np.empty((2, held.shape[0]))
-    if case[_SETTINGS][moves.PROTOCOL2] != 0:
-        scratch = (params, offers, framework, held, spare, order, shares)
-        _count_trials2(start, stop, case, block, counts, scratch)
-    else:  # part 1: the loop as it was before schema 2
-        for trial in range(start, stop):
-            _tally(
-                counts,
-                _trial(
-                    trial, case, block, params, offers, framework, held, False, spare, order, shares
-                ),
-            )
-
-
 @njit_no_runtime(cache=True, error_model="numpy")
-def _count_trials2(
+def _count_range(
     start: int, stop: int, case: KernelCase, block: np.ndarray, counts: np.ndarray, scratch: Scratch
 ) -> None:
-    """:func:`_count_range`'s loop for a schema 2 scenario, by :func:`_trial2`, its scratch
-    given: compiled without numba's runtime, so no reference is counted on any array of
-    the loop (with the runtime a large loop body loses numba's pruning of those counts,
-    about 40 atomic operations a trial)."""
-    params, offers, framework, held, spare, order, shares = scratch
+    """Add the outcomes of trials ``start .. stop - 1`` of a block to the row ``counts``.
+    Compiled without numba's runtime, so no reference is counted on any array of the loop
+    (with the runtime a loop this large loses numba's pruning of those counts: about 40
+    atomic operations a trial)."""
     for trial in range(start, stop):
-        _tally(
-            counts,
-            _trial2(
-                trial, case, block, params, offers, framework, held, False, spare, order, shares
-            ),
-        )
+        outcome, side, _, mask, summit_held, _, _ = _trial(trial, case, block, scratch, False)
+        if outcome == SUMMIT:
+            counts[Count.SUMMIT] += 1
+        elif outcome == CANCELLED:
+            counts[Count.CANCELLED_A + side] += 1
+        elif outcome == VETOED:
+            counts[Count.VETOED_A + side] += 1
+        elif outcome == DEADLINE:
+            counts[Count.DEADLINE] += 1
+        else:
+            counts[Count.NO_DEAL] += 1
+        counts[Count.SIDELINED_A] += mask & 1
+        counts[Count.SIDELINED_B] += (mask >> 1) & 1
+        counts[Count.HELD] += summit_held
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -456,13 +270,17 @@ def count_block_parallel(case: KernelCase, block: np.ndarray, trials: int, out: 
     (CHUNKS x 10) array of zeros; row c counts chunk c (columns :data:`COUNT_COLUMNS`)."""
     size = (trials + CHUNKS - 1) // CHUNKS
     for c in prange(CHUNKS):
-        _count_range(min(c * size, trials), min((c + 1) * size, trials), case, block, out[c])
+        scratch = scratch_for(case)
+        _count_range(
+            min(c * size, trials), min((c + 1) * size, trials), case, block, out[c], scratch
+        )
 
 
 @njit(cache=True, error_model="numpy")
 def count_block_serial(case: KernelCase, block: np.ndarray, trials: int, out: np.ndarray) -> None:
     """:func:`count_block_parallel` on the calling thread alone (for Dask workers)."""
-    _count_range(0 * trials, trials, case, block, out[0])  # not the literal 0: one compile
+    _count_range(0 * trials, trials, case, block, out[0], scratch_for(case))  # 0 * trials: an
+    # int64, not the literal 0, which would compile the loop a second time
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -483,35 +301,39 @@ def simulate_block(
     and ``framework[i]`` (K, NaN if none)."""
     trials = outcome.shape[0]
     size = (trials + CHUNKS - 1) // CHUNKS
+    out = (outcome, side, contact, sidelined, framework, held, blamed, who)
     for c in prange(CHUNKS):
-        params = np.empty_like(case[_NOMINAL])
-        offers = np.empty((2, case[_ISSUES]))
-        contacts_held = np.ones(case[_REVIEWED].shape[0], dtype=np.bool_)
-        spare = np.empty((3, case[_ISSUES]))
-        order = np.empty((2, case[_ISSUES]), dtype=np.int64)
-        shares = np.empty((2, contacts_held.shape[0]))
-        for trial in range(min(c * size, trials), min((c + 1) * size, trials)):
-            (
-                outcome[trial],
-                side[trial],
-                contact[trial],
-                sidelined[trial],
-                held[trial],
-                blamed[trial],
-                who[trial],
-            ) = _trial(
-                trial,
-                case,
-                block,
-                params,
-                offers,
-                framework[trial],
-                contacts_held,
-                True,
-                spare,
-                order,
-                shares,
-            )
+        scratch = scratch_for(case)
+        _simulate_range(
+            min(c * size, trials), min((c + 1) * size, trials), case, block, out, scratch
+        )
+
+
+@njit_no_runtime(cache=True, error_model="numpy")
+def _simulate_range(
+    start: int,
+    stop: int,
+    case: KernelCase,
+    block: np.ndarray,
+    out: tuple[np.ndarray, ...],
+    scratch: Scratch,
+) -> None:
+    """Trials ``start .. stop - 1`` of :func:`simulate_block` into its arrays ``out`` (in
+    its order), without numba's runtime (see :func:`_count_range`)."""
+    outcome, side, contact, sidelined, framework, held, blamed, who = out
+    agreed = scratch[2]
+    for trial in range(start, stop):
+        (
+            outcome[trial],
+            side[trial],
+            contact[trial],
+            sidelined[trial],
+            held[trial],
+            blamed[trial],
+            who[trial],
+        ) = _trial(trial, case, block, scratch, True)
+        for k in range(agreed.shape[0]):  # a loop: no array runtime
+            framework[trial, k] = agreed[k]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from numba import njit, prange
 
 from summitsim import draws, moves
 from summitsim.arrays import ScenarioArrays
-from summitsim.blame import talks_and_blame
 from summitsim.fingerprint import key_numba_cache
 from summitsim.jit_options import njit_no_runtime
 from summitsim.kernel import (
@@ -41,6 +40,7 @@ from summitsim.kernel import (
     Scratch,
     negotiate_with_scratch,
     outcome_days,
+    scratch_for,
 )
 from summitsim.moves import Protocol, ProtocolTuple, protocol_of
 from summitsim.outcomes import Outcome
@@ -143,21 +143,13 @@ def observe_block(
     wherever it could sideline, as in counting."""
     n = trial_ids.shape[0]
     size = (n + CHUNKS - 1) // CHUNKS
+    prior = (nominal, form, index, width, spread, low, high)
+    run = (issues, first, reviewed, has_negotiator)
+    protocol = (contact_day, settings, layout, approver_side)
+    out = (outcome, side, contact, sidelined, held, drawn)
     for c in prange(CHUNKS):
-        contacts_held = np.ones(reviewed.shape[0], dtype=np.bool_)
-        scratch = (
-            np.empty_like(nominal),
-            np.empty((2, issues)),
-            np.empty(issues),
-            contacts_held,
-            np.empty((3, issues)),
-            np.empty((2, issues), dtype=np.int64),
-            np.empty((2, reviewed.shape[0])),
-        )
-        prior = (nominal, form, index, width, spread, low, high)
-        run = (issues, first, reviewed, has_negotiator)
-        protocol = (contact_day, settings, layout, approver_side)
-        out = (outcome, side, contact, sidelined, held, drawn)
+        # The scenario as the kernel packs it, for its scratch arrays.
+        case = (*prior, *run, *protocol)
         _observe_trials(
             min(c * size, n),
             min((c + 1) * size, n),
@@ -165,12 +157,9 @@ def observe_block(
             run,
             protocol,
             block,
-            trial_ids,
-            free_index,
-            set_index,
-            set_value,
+            (trial_ids, free_index, set_index, set_value),
             out,
-            scratch,
+            scratch_for(case),
         )
 
 
@@ -182,23 +171,20 @@ def _observe_trials(
     run: tuple[int, int, np.ndarray, np.ndarray],
     protocol: ProtocolTuple,
     block: np.ndarray,
-    trial_ids: np.ndarray,
-    free_index: np.ndarray,
-    set_index: np.ndarray,
-    set_value: np.ndarray,
+    asked: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     out: tuple[np.ndarray, ...],
     scratch: Scratch,
 ) -> None:
-    """Rows ``start .. stop - 1`` of :func:`observe_block`, with the chunk's scratch given
-    (as :func:`summitsim.kernel.negotiate` takes it): compiled without numba's runtime, so
-    no reference is counted on any array of the loop; a schema 2 trial goes straight to
-    :func:`summitsim.blame.talks_and_blame` (one call level less to copy arguments for)."""
+    """Rows ``start .. stop - 1`` of :func:`observe_block` (``asked``: its trial_ids,
+    free_index, set_index and set_value; ``out`` its outputs, in its order), with a chunk's
+    scratch (:func:`summitsim.kernel.scratch_for`): compiled without numba's runtime, so no
+    reference is counted on any array of the loop."""
     nominal, form, index, width, spread, low, high = prior
     issues, first, reviewed, has_negotiator = run
-    layout = protocol[2]
+    trial_ids, free_index, set_index, set_value = asked
     outcome, side, contact, sidelined, held, drawn = out
     params, offers, framework, contacts_held, spare, order, shares = scratch
-    schema2 = protocol[1][moves.PROTOCOL2] != 0
+    layout = protocol[2]
     for i in range(start, stop):
         key = draws.mix_trial_key(block, trial_ids[i])
         draws.draw_parameters(nominal, form, index, width, spread, low, high, key, params)
@@ -208,42 +194,23 @@ def _observe_trials(
             params[set_index[k]] = set_value[k]
         if layout[moves.HELD] >= 0:
             moves.draw_held(params, layout, key, contacts_held)
-        if schema2:
-            result = talks_and_blame(
-                params,
-                issues,
-                first,
-                reviewed,
-                has_negotiator,
-                key,
-                NO_GIVEN_NOISE,
-                offers,
-                framework,
-                protocol,
-                contacts_held,
-                False,
-                spare,
-                order,
-                shares,
-            )
-        else:
-            result = negotiate_with_scratch(
-                params,
-                issues,
-                first,
-                reviewed,
-                has_negotiator,
-                key,
-                NO_GIVEN_NOISE,
-                offers,
-                framework,
-                protocol,
-                contacts_held,
-                False,
-                spare,
-                order,
-                shares,
-            )
+        result = negotiate_with_scratch(
+            params,
+            issues,
+            first,
+            reviewed,
+            has_negotiator,
+            key,
+            NO_GIVEN_NOISE,
+            offers,
+            framework,
+            protocol,
+            contacts_held,
+            False,
+            spare,
+            order,
+            shares,
+        )
         outcome[i], side[i], contact[i], sidelined[i], held[i] = result[:5]
 
 
