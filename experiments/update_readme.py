@@ -241,8 +241,33 @@ def benchmark_section() -> str:
     return (
         f"On {machine['cpus']} cores ({machine['processor']}, numba {machine['numba']}, "
         f"{machine['numba_threads']} threads; load average {load} when it started), "
-        f"`{figures['command']}`:\n\n{table}"
+        f"`{figures['command']}`:\n\n{table}\n{targets_words(figures)}\n"
     )
+
+
+def targets_words(figures: dict) -> str:
+    """Which of the issues' speed targets this run met, read from the figures."""
+    schema2 = figures["kernel_trials_per_second"]
+    schema2 = schema2.get("schema2") if isinstance(schema2, dict) else None
+    checks = [
+        (
+            "the end-to-end sweep, 3,000,000 trials/s",
+            figures["sweep"]["command_trials_per_second"] >= 3_000_000,
+        ),
+        (
+            "the first command on a fresh clone, 2 minutes",
+            figures["first_command_seconds"]["fresh_clone"] < 120,
+        ),
+        ("`infer` with 10^7 draws, 10 s", figures["infer_1e7_seconds"] < 10),
+    ]
+    if schema2 is not None:
+        checks.insert(
+            1, ("the schema 2 kernel on Budapest, 2,000,000 trials/s", schema2 >= 2_000_000)
+        )
+    met = [name for name, ok in checks if ok]
+    missed = [name for name, ok in checks if not ok]
+    words = "Targets in this run: " + ("met: " + "; ".join(met) if met else "none met")
+    return words + (f"; not met: {'; '.join(missed)}." if missed else ".")
 
 
 PREDICTOR_WORDS = {
