@@ -49,8 +49,7 @@ key_numba_cache()  # before the first @njit: numba fixes its cache folder there
 #: Trials of a block are split into this many chunks, whatever the number of threads.
 CHUNKS = 64
 #: Positions in the flat ``case`` tuple of :func:`kernel_case`.
-_NOMINAL, _ISSUES, _FIRST, _REVIEWED, _HAS_NEGOTIATOR = 0, 7, 8, 9, 10
-_CONTACT_DAY, _SETTINGS, _LAYOUT, _APPROVER_SIDE = 11, 12, 13, 14
+_NOMINAL, _ISSUES, _REVIEWED = 0, 7, 9
 #: An empty noise table: the kernel then draws each judgement's noise from the trial key.
 #: A scenario's arrays as the kernel's loops take them (:func:`kernel_case`): numba types
 #: a tuple by its items, so the drivers hand it a tuple, not the dataclass.

@@ -164,7 +164,7 @@ def protocol_of(arrays: ScenarioArrays) -> Protocol:
 def noise(sd: float, key: np.uint64, given: np.ndarray, row: int, slot: int, slots: int) -> float:
     """Noise ``e`` of one reading: ``sd`` times the standard normal of (row, slot), from the
     ``given`` table when it has rows (the Mesa model's table), else from the trial key.
-    A call with one exit (see :func:`offer_by`)."""
+    Inlined where it is read (see :mod:`summitsim.jit_options`)."""
     e = 0.0
     if sd == 0.0:
         e = 0.0
